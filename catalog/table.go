@@ -1,0 +1,460 @@
+package catalog
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// table is one case-table file: dimensions whose cross product makes the
+// cases, and decision rules (first match wins) that give each its verdict.
+type table struct {
+	file, area       string
+	labels           []string
+	idTmpl, descTmpl string
+	defaults         fragment
+	dims             []dimension
+	drops            []drop
+	rules            []rule
+	rulesAt          node
+}
+
+type dimension struct {
+	name   string
+	values []dimValue
+}
+
+type dimValue struct {
+	key, text string
+	vars      map[string]string
+	frag      fragment
+}
+
+// fragment is a partial case: what one dimension value contributes.
+type fragment struct {
+	mode, host, sni *string
+	usage           *int
+	spk, clientCert *ref
+	trustStore      []ref
+	hasTrustStore   bool
+	suites          []uint16
+	chain           []ref
+	key             *ref
+	wireSNI         *string
+	noSNI           bool
+}
+
+// ref is a certificate reference ("world/name" or "$var") and where it was written.
+type ref struct {
+	val string
+	at  node
+}
+
+type drop struct {
+	when   map[string][]string
+	reason string
+	at     node
+}
+
+type rule struct {
+	when        map[string][]string
+	expect      Expect
+	basis       Basis
+	source      string
+	unvalidated bool
+	at          node
+}
+
+func parseTable(file string, root node) (*table, error) {
+	_, f, err := root.mapping("area", "labels", "id", "description", "defaults", "dimensions", "drop", "rules")
+	if err != nil {
+		return nil, err
+	}
+	t := &table{file: file}
+	for _, req := range []string{"area", "id", "dimensions", "rules"} {
+		if _, ok := f[req]; !ok {
+			return nil, root.errf("missing field %q", req)
+		}
+	}
+	if t.area, err = f["area"].str(); err != nil {
+		return nil, err
+	}
+	if t.idTmpl, err = f["id"].str(); err != nil {
+		return nil, err
+	}
+	if d, ok := f["description"]; ok {
+		if t.descTmpl, err = d.str(); err != nil {
+			return nil, err
+		}
+	}
+	if l, ok := f["labels"]; ok {
+		if t.labels, err = l.strList(); err != nil {
+			return nil, err
+		}
+	}
+	if d, ok := f["defaults"]; ok {
+		if t.defaults, err = parseFragment(d, false); err != nil {
+			return nil, err
+		}
+	}
+	if t.dims, err = parseDimensions(f["dimensions"]); err != nil {
+		return nil, err
+	}
+	for _, d := range t.dims {
+		if !strings.Contains(t.idTmpl, "{"+d.name+"}") {
+			return nil, f["id"].errf("id template does not use dimension {%s}: case ids would collide", d.name)
+		}
+	}
+	if d, ok := f["drop"]; ok {
+		items, err := d.seq()
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			_, df, err := it.mapping("when", "reason")
+			if err != nil {
+				return nil, err
+			}
+			dr := drop{at: it}
+			if dr.when, err = t.parseWhen(df["when"], it); err != nil {
+				return nil, err
+			}
+			if r, ok := df["reason"]; !ok {
+				return nil, it.errf("a drop needs a reason")
+			} else if dr.reason, err = r.str(); err != nil {
+				return nil, err
+			}
+			t.drops = append(t.drops, dr)
+		}
+	}
+	t.rulesAt = f["rules"]
+	items, err := f["rules"].seq()
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		r, err := t.parseRule(it)
+		if err != nil {
+			return nil, err
+		}
+		t.rules = append(t.rules, r)
+	}
+	return t, nil
+}
+
+func parseDimensions(x node) ([]dimension, error) {
+	items, err := x.seq()
+	if err != nil {
+		return nil, err
+	}
+	var dims []dimension
+	seen := map[string]bool{}
+	for _, it := range items {
+		_, f, err := it.mapping("name", "values")
+		if err != nil {
+			return nil, err
+		}
+		nameNode, ok := f["name"]
+		if !ok {
+			return nil, it.errf("a dimension needs a name")
+		}
+		d := dimension{}
+		if d.name, err = nameNode.str(); err != nil {
+			return nil, err
+		}
+		if seen[d.name] {
+			return nil, nameNode.errf("duplicate dimension %q", d.name)
+		}
+		seen[d.name] = true
+		vn, ok := f["values"]
+		if !ok {
+			return nil, it.errf("dimension %q has no values", d.name)
+		}
+		keys, vals, err := vn.mapping()
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			v, err := parseDimValue(k, vals[k])
+			if err != nil {
+				return nil, err
+			}
+			d.values = append(d.values, v)
+		}
+		if len(d.values) == 0 {
+			return nil, vn.errf("dimension %q has no values", d.name)
+		}
+		dims = append(dims, d)
+	}
+	return dims, nil
+}
+
+func parseDimValue(key string, x node) (dimValue, error) {
+	v := dimValue{key: key, text: key, vars: map[string]string{}}
+	_, f, err := x.mapping("text", "vars", "sut", "peer", "wire")
+	if err != nil {
+		return v, err
+	}
+	if t, ok := f["text"]; ok {
+		if v.text, err = t.str(); err != nil {
+			return v, err
+		}
+	}
+	if vs, ok := f["vars"]; ok {
+		keys, m, err := vs.mapping()
+		if err != nil {
+			return v, err
+		}
+		for _, k := range keys {
+			if v.vars[k], err = m[k].str(); err != nil {
+				return v, err
+			}
+		}
+	}
+	v.frag, err = parseFragment(x, true)
+	return v, err
+}
+
+// parseFragment reads the sut/peer/wire parts of a mapping.
+func parseFragment(x node, allowExtra bool) (fragment, error) {
+	var fr fragment
+	allowed := []string{"sut", "peer", "wire"}
+	if allowExtra {
+		allowed = append(allowed, "text", "vars")
+	}
+	_, f, err := x.mapping(allowed...)
+	if err != nil {
+		return fr, err
+	}
+	if s, ok := f["sut"]; ok {
+		if err := fr.parseSUT(s); err != nil {
+			return fr, err
+		}
+	}
+	if p, ok := f["peer"]; ok {
+		_, pf, err := p.mapping("chain", "key")
+		if err != nil {
+			return fr, err
+		}
+		if c, ok := pf["chain"]; ok {
+			if fr.chain, err = refList(c); err != nil {
+				return fr, err
+			}
+		}
+		if k, ok := pf["key"]; ok {
+			r, err := oneRef(k)
+			if err != nil {
+				return fr, err
+			}
+			fr.key = &r
+		}
+	}
+	if w, ok := f["wire"]; ok {
+		_, wf, err := w.mapping("sni", "no_sni")
+		if err != nil {
+			return fr, err
+		}
+		if s, ok := wf["sni"]; ok {
+			v, err := s.str()
+			if err != nil {
+				return fr, err
+			}
+			fr.wireSNI = &v
+		}
+		if s, ok := wf["no_sni"]; ok {
+			if fr.noSNI, err = strconv.ParseBool(s.n.Value); err != nil {
+				return fr, s.errf("want true or false")
+			}
+		}
+	}
+	return fr, nil
+}
+
+func (fr *fragment) parseSUT(x node) error {
+	keys, f, err := x.mapping("mode", "usage", "server_public_key", "trust_store", "client_cert", "host", "sni", "cipher_suites")
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		v := f[k]
+		switch k {
+		case "mode", "host", "sni":
+			s, err := v.str()
+			if err != nil {
+				return err
+			}
+			if k == "mode" && !contains([]string{"cert", "psk", "nosec"}, s) {
+				return v.errf("unknown security mode %q (want cert, psk, nosec)", s)
+			}
+			switch k {
+			case "mode":
+				fr.mode = &s
+			case "host":
+				fr.host = &s
+			case "sni":
+				fr.sni = &s
+			}
+		case "usage":
+			u, err := parseUsage(v)
+			if err != nil {
+				return err
+			}
+			fr.usage = &u
+		case "server_public_key", "client_cert":
+			r, err := oneRef(v)
+			if err != nil {
+				return err
+			}
+			if k == "client_cert" {
+				fr.clientCert = &r
+			} else {
+				fr.spk = &r
+			}
+		case "trust_store":
+			if fr.trustStore, err = refList(v); err != nil {
+				return err
+			}
+			fr.hasTrustStore = true
+		case "cipher_suites":
+			items, err := v.strList()
+			if err != nil {
+				return err
+			}
+			for _, s := range items {
+				id, err := strconv.ParseUint(s, 0, 16)
+				if err != nil {
+					return v.errf("cipher suite %q is not a 16-bit number such as 0xC0A8", s)
+				}
+				fr.suites = append(fr.suites, uint16(id))
+			}
+		}
+	}
+	return nil
+}
+
+// parseUsage accepts 0..3 and "unset"; anything else is a load-time error.
+func parseUsage(v node) (int, error) {
+	s, err := v.str()
+	if err != nil {
+		return 0, err
+	}
+	switch s {
+	case "0", "1", "2", "3":
+		return int(s[0] - '0'), nil
+	case "unset":
+		return UsageUnset, nil
+	}
+	return 0, v.errf("unknown certificate usage %q (want 0, 1, 2, 3 or unset)", s)
+}
+
+func oneRef(x node) (ref, error) {
+	s, err := x.str()
+	return ref{val: s, at: x}, err
+}
+
+func refList(x node) ([]ref, error) {
+	items, err := x.seq()
+	if err != nil {
+		return nil, err
+	}
+	var out []ref
+	for _, it := range items {
+		r, err := oneRef(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (t *table) parseWhen(x node, parent node) (map[string][]string, error) {
+	if x.n == nil {
+		return nil, parent.errf("missing field \"when\"")
+	}
+	keys, f, err := x.mapping()
+	if err != nil {
+		return nil, err
+	}
+	when := map[string][]string{}
+	for _, k := range keys {
+		d := t.dim(k)
+		if d == nil {
+			return nil, f[k].errf("unknown dimension %q", k)
+		}
+		vals, err := f[k].strList()
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			if d.value(v) == nil {
+				return nil, f[k].errf("dimension %s has no value %q", k, v)
+			}
+		}
+		when[k] = vals
+	}
+	return when, nil
+}
+
+func (t *table) parseRule(x node) (rule, error) {
+	_, f, err := x.mapping("when", "expect", "basis", "source", "unvalidated")
+	if err != nil {
+		return rule{}, err
+	}
+	r := rule{at: x}
+	if r.when, err = t.parseWhen(f["when"], x); err != nil {
+		return r, err
+	}
+	for _, req := range []string{"expect", "basis", "source"} {
+		if _, ok := f[req]; !ok {
+			return r, x.errf("a rule needs %q", req)
+		}
+	}
+	e, _ := f["expect"].str()
+	if r.expect = Expect(e); r.expect != Accept && r.expect != Reject {
+		return r, f["expect"].errf("unknown value %q (want accept, reject)", e)
+	}
+	b, _ := f["basis"].str()
+	if r.basis = Basis(b); r.basis != BasisSeed && r.basis != BasisRFC && r.basis != BasisUnspecified {
+		return r, f["basis"].errf("unknown value %q (want seed, rfc, unspecified)", b)
+	}
+	if r.source, err = f["source"].str(); err != nil || strings.TrimSpace(r.source) == "" {
+		return r, f["source"].errf("a rule must cite its source")
+	}
+	if u, ok := f["unvalidated"]; ok {
+		if r.unvalidated, err = strconv.ParseBool(u.n.Value); err != nil {
+			return r, u.errf("want true or false")
+		}
+	}
+	return r, nil
+}
+
+func (t *table) dim(name string) *dimension {
+	for i := range t.dims {
+		if t.dims[i].name == name {
+			return &t.dims[i]
+		}
+	}
+	return nil
+}
+
+func (d *dimension) value(key string) *dimValue {
+	for i := range d.values {
+		if d.values[i].key == key {
+			return &d.values[i]
+		}
+	}
+	return nil
+}
+
+// matches reports whether a combination satisfies a when-clause.
+func matches(when map[string][]string, combo map[string]string) bool {
+	for dim, vals := range when {
+		if !contains(vals, combo[dim]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r rule) origin() string { return fmt.Sprintf("%s:%d", r.at.file, r.at.n.Line) }
