@@ -3,10 +3,25 @@ package catalog
 import (
 	"os"
 	"testing"
+
+	"github.com/lwm2m-conform/lwm2m-conform/certgen"
 )
 
-// knownRefs is replaced by the certgen-backed check once worlds load.
-func knownRefs(t *testing.T) func(string) bool { return nil }
+// knownRefs checks certificate references against the committed worlds.
+func knownRefs(t *testing.T) func(string) bool {
+	t.Helper()
+	worlds, err := certgen.LoadDir("../fixtures/worlds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := map[string]bool{}
+	for _, w := range worlds {
+		for _, c := range w.Certs {
+			refs[w.Name+"/"+c.Name] = true
+		}
+	}
+	return func(r string) bool { return refs[r] }
+}
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
