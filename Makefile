@@ -1,0 +1,44 @@
+# lwm2m-conform — the two commands most people need:
+#   make conformance   run the catalogue against the built-in reference client, reports in reports/
+#   make test          the harness's own tests (what CI runs)
+
+GO      ?= go
+BIN     := bin/lwm2m-conform
+SUT     ?= reference
+REPORTS ?= reports
+
+.PHONY: all build test vet fixtures conformance bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/lwm2m-conform
+
+vet:
+	$(GO) vet ./...
+
+# Unit, integration and suite tests. Fuzz targets run their seed corpora here;
+# `make fuzz` runs the fuzzers themselves.
+test: build vet
+	$(GO) test -count=1 -timeout 15m ./...
+
+# Materialise every PKI world of the catalogue into fixtures/generated/.
+fixtures: build
+	$(BIN) certgen --out fixtures/generated
+
+# The main job: the whole catalogue against the reference client (or SUT=profile.yaml).
+conformance: build
+	$(BIN) run --sut $(SUT) --out $(REPORTS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./certgen ./client/verify ./runner
+
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test ./client/verify -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime $(FUZZTIME)
+	for f in FuzzDecodeTLV FuzzDecodeSenMLJSON FuzzDecodeSenMLCBOR FuzzDecodeText FuzzDecodeOpaque FuzzParseLinks; do \
+		$(GO) test ./lwm2m -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; done
+
+clean:
+	rm -rf bin fixtures/generated
+	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,75 @@
+// Package sut starts the implementation under test for one case: the
+// in-process reference client, any client through an exec profile, or a
+// client provisioned through the harness bootstrap server.
+package sut
+
+import (
+	"context"
+	"crypto/x509"
+	"time"
+)
+
+// Adapter starts a SUT provisioned for one case.
+type Adapter interface {
+	Name() string
+	Capabilities() Capabilities
+	// Baseline returns the known deviation for a case id, "" if none.
+	Baseline(caseID string) string
+	Start(ctx context.Context, t Target) (Instance, error)
+}
+
+// Instance is one running SUT.
+type Instance interface {
+	// Stop ends the SUT now (whole process group for exec); idempotent.
+	Stop() error
+	// Done is closed when the SUT ended by itself; Err then says how.
+	Done() <-chan struct{}
+	Err() error
+	// Output is what the SUT printed (exec) or logged (in-process).
+	Output() string
+	// Command is the exact command line, "" in-process.
+	Command() string
+}
+
+// Capabilities are what a profile declares its SUT supports; cases of
+// unclaimed features are skipped with the reason, not failed.
+type Capabilities struct {
+	CID            bool          `yaml:"cid"`
+	Resumption     bool          `yaml:"resumption"`
+	EST            bool          `yaml:"est"`
+	Bootstrap      bool          `yaml:"bootstrap"`
+	MaxPSKLen      int           `yaml:"max_psk_len"`     // bytes; 0 = undeclared
+	RealTimeClock  bool          `yaml:"real_time_clock"` // can check certificate validity periods
+	SNI            bool          `yaml:"sni"`             // supports /0/x/14
+	CipherSuites   bool          `yaml:"cipher_suites"`   // supports /0/x/16
+	CertUsage      bool          `yaml:"cert_usage"`      // supports /0/x/15
+	FlightInterval time.Duration `yaml:"flight_interval"` // initial retransmission timer
+}
+
+// Target is everything the SUT needs for one case, already materialised.
+type Target struct {
+	CaseID    string
+	Endpoint  string
+	ServerURI string // coaps://host:port (or coap:// for nosec)
+	Mode      string // cert | psk | nosec
+	LwM2M     string // "1.1"
+
+	PSKIdentity string
+	PSKKey      []byte
+
+	Usage           int    // /0/x/15; -1 = unset
+	ServerPublicKey []byte // /0/x/4 DER; nil = empty
+	TrustStore      []*x509.Certificate
+	SNI             string   // /0/x/14; "" = unset
+	CipherSuites    []uint16 // /0/x/16; nil = unset
+	ClientCertDER   []byte
+	ClientKeyPKCS8  []byte
+
+	ConnectionID bool // ask the SUT to negotiate a CID (cid cases)
+
+	// Dir is the case's evidence directory: exec profiles get files written
+	// there (see Files), and the SUT's key log goes to KeyLogFile.
+	Dir        string
+	KeyLogFile string
+	Verbose    bool
+}
