@@ -27,8 +27,11 @@ func (r *Runner) writeEvidence(res *verdict.Result) error {
 	if err := os.WriteFile(filepath.Join(res.EvidenceDir, "events.json"), data, 0o644); err != nil {
 		return err
 	}
-	if res.SUTOutput != "" {
-		return os.WriteFile(filepath.Join(res.EvidenceDir, "sut-output.log"), []byte(res.SUTOutput), 0o644)
+	// Exec adapters stream the complete output to sut-output.log themselves;
+	// only write it when nobody did (the in-process client's log).
+	out := filepath.Join(res.EvidenceDir, "sut-output.log")
+	if _, err := os.Stat(out); res.SUTOutput != "" && os.IsNotExist(err) {
+		return os.WriteFile(out, []byte(res.SUTOutput), 0o644)
 	}
 	return nil
 }

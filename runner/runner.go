@@ -33,9 +33,13 @@ type Runner struct {
 	Logger  *slog.Logger
 }
 
+// caseTimeout is the runner's limit, else the profile's, else 15 s.
 func (r *Runner) caseTimeout() time.Duration {
 	if r.CaseTimeout > 0 {
 		return r.CaseTimeout
+	}
+	if p, ok := r.Adapter.(interface{ Timeouts() sut.Timeouts }); ok && p.Timeouts().Case > 0 {
+		return p.Timeouts().Case
 	}
 	return 15 * time.Second
 }

@@ -36,7 +36,7 @@ type runFlags struct {
 func (f *runFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&f.sut, "sut", "reference", `client under test: "reference" (built in) or a SUT profile YAML`)
 	fs.StringVar(&f.fixtures, "fixtures", "", "fixture tree (default ./fixtures, searched upwards)")
-	fs.DurationVar(&f.caseTimeout, "case-timeout", 15*time.Second, "end a case whose SUT neither finishes nor aborts (hang)")
+	fs.DurationVar(&f.caseTimeout, "case-timeout", 0, "end a case whose SUT neither finishes nor aborts (hang); default: the profile's, else 15s")
 	fs.DurationVar(&f.quiet, "quiet", 3*time.Second, "silence mid-handshake that counts as a rejection without alert")
 	fs.IntVar(&f.parallel, "parallel", 2*runtime.NumCPU(), "cases run at once")
 	fs.BoolVar(&f.verbose, "verbose", false, "log every event and the SUT's debug output")

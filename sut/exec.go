@@ -1,0 +1,246 @@
+package sut
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+const (
+	// stopGrace is how long a SUT gets between SIGTERM and SIGKILL: the
+	// verdict is already known, so only a chance to flush logs.
+	stopGrace = 200 * time.Millisecond
+	// drainWait bounds reading the output after the SUT's group is gone;
+	// a descendant that left the group may hold the pipe open for ever.
+	drainWait = 200 * time.Millisecond
+	// stopWait bounds Stop itself; SIGKILL makes it short unless the
+	// kernel cannot deliver (a process stuck in uninterruptible sleep).
+	stopWait = 5 * time.Second
+	// outputFile is where a SUT's whole output goes in the case directory.
+	outputFile = "sut-output.log"
+)
+
+// ErrStopped is an Instance's Err after Stop ended it.
+var ErrStopped = errors.New("stopped by the harness")
+
+// Exec runs a client under test as a process described by a Profile.
+type Exec struct{ p *Profile }
+
+// NewExec returns the adapter that runs p's command for each case.
+func NewExec(p *Profile) Adapter { return &Exec{p: p} }
+
+func (e *Exec) Name() string               { return e.p.Name }
+func (e *Exec) Capabilities() Capabilities { return e.p.Capabilities }
+func (e *Exec) Baseline(caseID string) string {
+	return e.p.Baseline[caseID]
+}
+
+// Profile is the profile the adapter runs.
+func (e *Exec) Profile() *Profile { return e.p }
+
+// Timeouts are the profile's timeouts.
+func (e *Exec) Timeouts() Timeouts { return e.p.Timeouts }
+
+// Start renders the command for t, writes the files it names into t.Dir and
+// starts it in its own process group. Cancelling ctx stops the process.
+func (e *Exec) Start(ctx context.Context, t Target) (Instance, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c, err := e.p.Render(t)
+	if err != nil {
+		return nil, err
+	}
+	p, err := startProcess(ctx, c, filepath.Join(t.Dir, outputFile), t.Dir != "")
+	if err != nil {
+		return nil, err // not a typed nil in the interface
+	}
+	return p, nil
+}
+
+// process is one running SUT process and its process group.
+type process struct {
+	cmd  *exec.Cmd
+	line string
+	out  *tailBuffer
+
+	exited chan struct{} // the leader has exited (not yet reaped)
+	done   chan struct{} // reaped, group gone, output drained
+	err    error         // how it ended; read after done
+	// leftover is set when members of the group outlived SIGKILL; Stop
+	// returns it.
+	leftover error
+
+	mu       sync.Mutex // guards signalling against reaping
+	reaped   bool
+	stopped  bool
+	stopOnce sync.Once
+	release  func() bool // detaches the context watch
+}
+
+func startProcess(ctx context.Context, c Command, logPath string, logToFile bool) (*process, error) {
+	var sinks []io.Writer
+	out := newTailBuffer(outputLimit)
+	sinks = append(sinks, out)
+	var logFile *os.File
+	if logToFile {
+		f, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("SUT output log: %w", err)
+		}
+		logFile = f
+		sinks = append(sinks, bestEffort{f})
+	}
+	// The process writes into a pipe of our own rather than one exec.Cmd
+	// makes: Cmd.Wait would otherwise wait for every descendant holding it.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		closeFile(logFile)
+		return nil, err
+	}
+	cmd := exec.Command(c.Args[0], c.Args[1:]...)
+	cmd.Dir = c.Dir
+	cmd.Env = append(os.Environ(), c.Env...)
+	cmd.Stdout, cmd.Stderr = pw, pw
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		closeFile(logFile)
+		return nil, fmt.Errorf("start %s: %w", c.Args[0], err)
+	}
+	pw.Close()
+	p := &process{cmd: cmd, line: c.String(), out: out, exited: make(chan struct{}), done: make(chan struct{})}
+	track(p)
+	drained := make(chan struct{})
+	go func() {
+		io.Copy(io.MultiWriter(sinks...), pr)
+		close(drained)
+	}()
+	p.release = context.AfterFunc(ctx, func() { p.Stop() })
+	go p.wait(pr, logFile, drained)
+	return p, nil
+}
+
+// bestEffort keeps a failing log file (disk full) from stopping the copy:
+// the SUT would block on a full pipe, and the in-memory tail still holds
+// its output.
+type bestEffort struct{ w io.Writer }
+
+func (b bestEffort) Write(p []byte) (int, error) {
+	b.w.Write(p)
+	return len(p), nil
+}
+
+func closeFile(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
+}
+
+// wait follows the leader to its end. It sees the exit without reaping
+// (waitid WNOWAIT), so the process group id cannot be reused while it
+// kills what the leader left in the group; only then it reaps.
+func (p *process) wait(pr, logFile *os.File, drained chan struct{}) {
+	pid := p.cmd.Process.Pid
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	close(p.exited)
+	p.mu.Lock()
+	syscall.Kill(-pid, syscall.SIGKILL) // a SUT is over when its main process is
+	// The leader, not yet reaped, keeps the group id reserved while its
+	// members die.
+	groupGone := waitGroupGone(pid, groupGoneWait)
+	err := p.cmd.Wait()
+	p.reaped = true
+	stopped := p.stopped
+	p.mu.Unlock()
+	select {
+	case <-drained:
+	case <-time.After(drainWait):
+		pr.Close()
+		<-drained
+	}
+	pr.Close()
+	closeFile(logFile)
+	if !groupGone {
+		p.leftover = fmt.Errorf("SUT process group %d still has live members %s after SIGKILL", pid, groupGoneWait)
+	}
+	switch {
+	case stopped:
+		p.err = ErrStopped
+	case err != nil:
+		p.err = fmt.Errorf("SUT %w", err)
+	}
+	if p.release != nil {
+		p.release()
+	}
+	untrack(p)
+	close(p.done)
+}
+
+// signal sends sig to the whole process group unless the leader was
+// reaped already.
+func (p *process) signal(sig syscall.Signal) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.reaped {
+		syscall.Kill(-p.cmd.Process.Pid, sig)
+	}
+}
+
+// Stop ends the process group: SIGTERM, then SIGKILL after a short grace.
+func (p *process) Stop() error {
+	p.stopOnce.Do(func() {
+		select {
+		case <-p.exited: // it ended by itself: keep its own exit status
+		default:
+			p.mu.Lock()
+			p.stopped = true
+			p.mu.Unlock()
+		}
+		p.signal(syscall.SIGTERM)
+		select {
+		case <-p.exited:
+		case <-time.After(stopGrace):
+		}
+		p.signal(syscall.SIGKILL)
+	})
+	select {
+	case <-p.done:
+		return p.leftover
+	case <-time.After(stopWait):
+		return fmt.Errorf("SUT (pid %d) did not exit %s after SIGKILL", p.cmd.Process.Pid, stopWait)
+	}
+}
+
+func (p *process) Done() <-chan struct{} { return p.done }
+
+func (p *process) Err() error {
+	select {
+	case <-p.done:
+		return p.err
+	default:
+		return nil
+	}
+}
+
+func (p *process) Output() string  { return p.out.String() }
+func (p *process) Command() string { return p.line }
+
+// Pid is the process id of the SUT (its process group id too).
+func (p *process) Pid() int { return p.cmd.Process.Pid }

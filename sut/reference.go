@@ -1,0 +1,239 @@
+package sut
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lwm2m-conform/lwm2m-conform/client"
+	"github.com/lwm2m-conform/lwm2m-conform/client/model"
+)
+
+// ReferenceOptions configure the in-process reference client.
+type ReferenceOptions struct {
+	// InsecureAcceptAnyServer makes the client accept every server: a
+	// deliberately broken SUT that proves the suites can fail.
+	InsecureAcceptAnyServer bool
+	// HandshakeTimeout and FlightInterval are passed to the client; zero
+	// means the client's defaults (10 s, 1 s).
+	HandshakeTimeout, FlightInterval time.Duration
+}
+
+// The account the reference client is provisioned with for every case.
+const (
+	referenceSSID     = 101
+	referenceLifetime = 300 * time.Second
+	// referenceStopWait bounds Stop: the client returns within ~100 ms of
+	// cancellation (it sends De-register with a short timeout).
+	referenceStopWait = 2 * time.Second
+)
+
+// maxPionPSKLen is the longest PSK pion/dtls handles: it sizes the RFC 4279
+// premaster secret (2 + N + 2 + N bytes) with uint16 arithmetic on N, so
+// 2+N+2 must stay below 65536.
+const maxPionPSKLen = 65531
+
+// Reference runs the reference LwM2M client in-process.
+type Reference struct{ opts ReferenceOptions }
+
+// NewReference returns the adapter of the in-process reference client.
+func NewReference(opts ReferenceOptions) Adapter { return &Reference{opts: opts} }
+
+func (r *Reference) Name() string {
+	if r.opts.InsecureAcceptAnyServer {
+		return "reference-insecure"
+	}
+	return "reference"
+}
+
+// Capabilities are what the reference client implements.
+func (r *Reference) Capabilities() Capabilities {
+	fi := r.opts.FlightInterval
+	if fi <= 0 {
+		fi = time.Second
+	}
+	return Capabilities{
+		CID:            true,
+		Resumption:     true,
+		EST:            false, // security mode 4 is refused by the client
+		Bootstrap:      true,
+		MaxPSKLen:      maxPionPSKLen,
+		RealTimeClock:  true,
+		SNI:            true,
+		CipherSuites:   true,
+		CertUsage:      true,
+		FlightInterval: fi,
+	}
+}
+
+// Baseline is empty: the reference client has no accepted deviations.
+func (r *Reference) Baseline(string) string { return "" }
+
+// Timeouts are the defaults, with the handshake bound the client uses.
+func (r *Reference) Timeouts() Timeouts {
+	t := DefaultTimeouts
+	if r.opts.HandshakeTimeout > 0 {
+		t.Handshake = r.opts.HandshakeTimeout
+	}
+	return t
+}
+
+// Start provisions the client for t (factory bootstrap) and runs it until
+// Stop or until ctx is cancelled.
+func (r *Reference) Start(ctx context.Context, t Target) (Instance, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m, err := referenceModel(t)
+	if err != nil {
+		return nil, err
+	}
+	out := newTailBuffer(outputLimit)
+	var closers []io.Closer
+	closeAll := func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}
+	var logOut io.Writer = out
+	if t.Dir != "" {
+		f, err := os.OpenFile(filepath.Join(t.Dir, outputFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("SUT output log: %w", err)
+		}
+		closers = append(closers, f)
+		logOut = io.MultiWriter(out, bestEffort{f})
+	}
+	opts := client.Options{
+		Model:                   m,
+		TrustStore:              t.TrustStore,
+		Logger:                  slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel(t.Verbose)})),
+		ConnectionID:            t.ConnectionID,
+		InsecureAcceptAnyServer: r.opts.InsecureAcceptAnyServer,
+		HandshakeTimeout:        r.opts.HandshakeTimeout,
+		FlightInterval:          r.opts.FlightInterval,
+	}
+	if t.KeyLogFile != "" {
+		// Session secrets: readable by the owner only.
+		f, err := os.OpenFile(t.KeyLogFile, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("key log: %w", err)
+		}
+		closers = append(closers, f)
+		opts.KeyLogWriter = f
+	}
+	c, err := client.New(opts)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	inst := &refInstance{cancel: cancel, out: out, done: make(chan struct{})}
+	track(inst)
+	go func() {
+		err := c.Run(runCtx)
+		cancel()
+		closeAll()
+		if inst.stopped.Load() {
+			err = ErrStopped
+		} else if err != nil {
+			err = fmt.Errorf("reference client: %w", err)
+		}
+		inst.err = err
+		untrack(inst)
+		close(inst.done)
+	}()
+	return inst, nil
+}
+
+func logLevel(verbose bool) slog.Level {
+	if verbose {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
+// referenceModel provisions Security and Server instance 0 (SSID 101) from
+// the Target, as a factory bootstrap would.
+func referenceModel(t Target) (*model.Model, error) {
+	m := model.New(t.Endpoint, t.LwM2M)
+	sec := model.Security{
+		URI:             t.ServerURI,
+		ServerPublicKey: t.ServerPublicKey,
+		ShortServerID:   referenceSSID,
+		SNI:             t.SNI,
+		CipherSuites:    t.CipherSuites,
+	}
+	switch t.Mode {
+	case "psk":
+		sec.Mode = model.ModePSK
+		sec.PublicKeyOrIdentity, sec.SecretKey = []byte(t.PSKIdentity), t.PSKKey
+	case "cert":
+		sec.Mode = model.ModeCertificate
+		sec.PublicKeyOrIdentity, sec.SecretKey = t.ClientCertDER, t.ClientKeyPKCS8
+	case "nosec":
+		sec.Mode = model.ModeNoSec
+	default:
+		return nil, fmt.Errorf("security mode %q: want cert, psk or nosec", t.Mode)
+	}
+	if t.Usage >= 0 {
+		u := t.Usage
+		sec.CertUsage = &u
+	}
+	if err := m.PutSecurity(sec); err != nil {
+		return nil, fmt.Errorf("provisioning /0/0: %w", err)
+	}
+	srv := model.Server{ShortServerID: referenceSSID, Lifetime: referenceLifetime, Binding: "U"}
+	if err := m.PutServer(srv); err != nil {
+		return nil, fmt.Errorf("provisioning /1/0: %w", err)
+	}
+	return m, nil
+}
+
+// refInstance is one running in-process reference client.
+type refInstance struct {
+	cancel   context.CancelFunc
+	out      *tailBuffer
+	done     chan struct{}
+	err      error // set before done closes
+	stopped  atomic.Bool
+	stopOnce sync.Once
+}
+
+func (i *refInstance) Stop() error {
+	i.stopOnce.Do(func() {
+		select {
+		case <-i.done: // it ended by itself: keep its own error
+		default:
+			i.stopped.Store(true)
+		}
+		i.cancel()
+	})
+	select {
+	case <-i.done:
+		return nil
+	case <-time.After(referenceStopWait):
+		return fmt.Errorf("reference client did not stop within %s", referenceStopWait)
+	}
+}
+
+func (i *refInstance) Done() <-chan struct{} { return i.done }
+
+func (i *refInstance) Err() error {
+	select {
+	case <-i.done:
+		return i.err
+	default:
+		return nil
+	}
+}
+
+func (i *refInstance) Output() string  { return i.out.String() }
+func (i *refInstance) Command() string { return "" }
