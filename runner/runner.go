@@ -91,13 +91,20 @@ func (r *Runner) execute(ctx context.Context, c catalog.Case, log *events.Log, r
 	if err != nil {
 		return verdict.Observation{}, nil, err
 	}
-	dir := ""
+	// Every case gets a directory: exec profiles write the SUT's credential
+	// files there. Without an evidence root it is temporary.
+	var dir string
 	if r.EvidenceRoot != "" {
 		dir = filepath.Join(r.EvidenceRoot, filepath.FromSlash(c.ID))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return verdict.Observation{}, nil, err
 		}
 		res.EvidenceDir = dir
+	} else {
+		if dir, err = os.MkdirTemp("", "lwm2m-conform-case-"); err != nil {
+			return verdict.Observation{}, nil, err
+		}
+		defer os.RemoveAll(dir)
 	}
 	srv, err := servers.StartLwM2M(ctx, servers.Config{DTLS: dtls, Events: log, Logger: r.Logger})
 	if err != nil {
@@ -108,7 +115,7 @@ func (r *Runner) execute(ctx context.Context, c catalog.Case, log *events.Log, r
 	if err != nil {
 		return verdict.Observation{}, nil, err
 	}
-	if dir != "" {
+	if res.EvidenceDir != "" {
 		t.KeyLogFile = filepath.Join(dir, "sslkeylog.txt")
 	}
 	t.Verbose = r.Verbose
