@@ -1,0 +1,180 @@
+package client
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/pion/dtls/v2"
+	dtlsnet "github.com/pion/dtls/v2/pkg/net"
+)
+
+// configError is a failure that retrying cannot fix (bad provisioning).
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+func isConfigError(err error) bool {
+	var ce *configError
+	return errors.As(err, &ce)
+}
+
+// dialDTLS resolves the server, runs one DTLS handshake bounded by
+// HandshakeTimeout, logs it and reports it to OnHandshake.
+func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
+	kind := suiteCert
+	if t.sec.Mode == modePSK {
+		kind = suitePSK
+	}
+	offer, dropped, err := selectSuites(t.sec.CipherSuites, kind, t.rsaKey)
+	for _, d := range dropped {
+		c.log.Warn("cipher suite from /0/x/16 left out of the ClientHello", "server", t.uri, "suite", fmt.Sprintf("0x%04X", d.ID), "name", suiteName(d.ID), "reason", d.Reason)
+	}
+	if err != nil {
+		return nil, &configError{fmt.Errorf("security instance /0/%d: %w", t.sec.Instance, err)}
+	}
+	if c.opts.InsecureAcceptAnyServer {
+		c.log.Warn("INSECURE MODE: EVERY SERVER CERTIFICATE WILL BE ACCEPTED (--insecure-accept-any-server); this handshake proves nothing about server authentication", "server", t.uri)
+	}
+
+	check := &peerCheck{t: t, trust: c.opts.TrustStore, now: c.opts.Now, insecure: c.opts.InsecureAcceptAnyServer}
+	var store *handshakeSessions
+	if !c.opts.DisableResumption {
+		store = c.sessions.forHandshake(c.sessionKey(t), check.validated)
+	}
+	cfg := c.dtlsConfig(t, offer, check, store)
+
+	info := HandshakeInfo{Server: t.uri, SNI: t.sni, Offered: offer}
+	start := time.Now()
+	conn, err := c.handshake(ctx, t, cfg)
+	info.Duration = time.Since(start)
+	if d, ok := check.result(); ok {
+		info.Decision, info.Rule, info.Validated = d.Reason, d.Rule, d.Accept && d.Validated && !c.opts.InsecureAcceptAnyServer
+	}
+	if err != nil {
+		info.Err = err
+		c.reportHandshake(info)
+		return nil, err
+	}
+	facts, ferr := factsOf(conn)
+	if ferr != nil {
+		_ = conn.Close()
+		info.Err = ferr
+		c.reportHandshake(info)
+		return nil, ferr
+	}
+	info.CipherSuiteID = facts.CipherSuiteID
+	info.CipherSuite = suiteName(facts.CipherSuiteID)
+	if len(facts.RemoteConnectionID) > 0 {
+		info.CID = facts.RemoteConnectionID
+	}
+	if store != nil {
+		if s, ok := store.resumed(facts.SessionID); ok {
+			info.Resumed = true
+			info.Validated = s.Validated && !c.opts.InsecureAcceptAnyServer
+			info.Rule = "resumed"
+			info.Decision = "resumed session: no certificate in an abbreviated handshake; the server was judged when the session was created"
+		}
+	}
+	if t.sec.Mode == modePSK {
+		// The PSK itself authenticates the server.
+		info.Validated, info.Rule, info.Decision = true, "psk", "server authenticated by the pre-shared key"
+	}
+	c.reportHandshake(info)
+	return conn, nil
+}
+
+// handshake dials UDP and runs the DTLS client handshake; cancelling ctx or
+// reaching HandshakeTimeout aborts it at once.
+func (c *Client) handshake(ctx context.Context, t target, cfg *dtls.Config) (*dtls.Conn, error) {
+	hctx, cancel := context.WithTimeout(ctx, c.opts.HandshakeTimeout)
+	defer cancel()
+	var d net.Dialer
+	udp, err := d.DialContext(hctx, "udp", t.address)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", t.address, err)
+	}
+	conn, err := dtls.ClientWithContext(hctx, dtlsnet.PacketConnFromConn(udp), udp.RemoteAddr(), cfg)
+	if err != nil {
+		_ = udp.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if hctx.Err() != nil {
+			return nil, fmt.Errorf("DTLS handshake with %s timed out after %s", t.address, c.opts.HandshakeTimeout)
+		}
+		return nil, fmt.Errorf("DTLS handshake with %s: %w", t.address, err)
+	}
+	return conn, nil
+}
+
+// dtlsConfig builds the pion configuration for one handshake.
+func (c *Client) dtlsConfig(t target, offer []uint16, check *peerCheck, store *handshakeSessions) *dtls.Config {
+	timeout := c.opts.HandshakeTimeout
+	cfg := &dtls.Config{
+		// pion's own check knows no Certificate Usage: package verify
+		// decides in VerifyPeerCertificate.
+		InsecureSkipVerify:    true,
+		VerifyPeerCertificate: check.verifyPeer,
+		CipherSuites:          toPionSuites(offer),
+		ServerName:            t.sni, // "" for IP literals: no SNI
+		FlightInterval:        c.opts.FlightInterval,
+		KeyLogWriter:          c.opts.KeyLogWriter,
+		LoggerFactory:         pionLogs{c.log},
+		ExtendedMasterSecret:  dtls.RequestExtendedMasterSecret,
+		ConnectContextMaker: func() (context.Context, func()) {
+			return context.WithTimeout(context.Background(), timeout)
+		},
+	}
+	if store != nil {
+		cfg.SessionStore = store
+	}
+	if c.opts.ConnectionID {
+		cfg.ConnectionIDGenerator = dtls.OnlySendCIDGenerator()
+	}
+	switch t.sec.Mode {
+	case modePSK:
+		key := append([]byte(nil), t.sec.SecretKey...)
+		cfg.PSK = func([]byte) ([]byte, error) { return key, nil }
+		cfg.PSKIdentityHint = append([]byte(nil), t.sec.PublicKeyOrIdentity...)
+	case modeCert:
+		cfg.Certificates = append(cfg.Certificates, *t.cert)
+	}
+	return cfg
+}
+
+// sessionKey names the resumable session of a server: the URI plus a digest
+// of everything that decides whether the server is acceptable. A session
+// created under other credentials, another trust store or certificate usage
+// must not be resumed, since an abbreviated handshake skips the check.
+func (c *Client) sessionKey(t target) string {
+	h := sha256.New()
+	field := func(b []byte) { // length-prefixed, so fields cannot run together
+		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(b))))
+		h.Write(b)
+	}
+	s := t.sec
+	field([]byte{byte(s.Mode)})
+	field(s.PublicKeyOrIdentity)
+	field(s.SecretKey)
+	field(s.ServerPublicKey)
+	field([]byte(t.refName))
+	usage := -1
+	if s.CertUsage != nil {
+		usage = *s.CertUsage
+	}
+	field([]byte(fmt.Sprint(usage)))
+	for _, ts := range c.opts.TrustStore {
+		field(ts.Raw)
+	}
+	if c.opts.InsecureAcceptAnyServer {
+		field([]byte("insecure"))
+	}
+	return t.uri + "#" + hex.EncodeToString(h.Sum(nil)[:8])
+}
