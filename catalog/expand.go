@@ -120,40 +120,8 @@ func (r *resolver) fail(err error) {
 }
 
 func (r *resolver) apply(c *Case, f fragment) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	set(&c.SUT.Mode, f.mode)
-	set(&c.SUT.Host, f.host)
-	set(&c.SUT.SNI, f.sni)
-	if f.usage != nil {
-		c.SUT.Usage = *f.usage
-	}
-	if f.spk != nil {
-		c.SUT.ServerPublicKey = r.ref(*f.spk)
-	}
-	if f.clientCert != nil {
-		c.SUT.ClientCert = r.ref(*f.clientCert)
-	}
-	if f.hasTrustStore {
-		c.SUT.TrustStore = r.refs(f.trustStore)
-	}
-	if f.suites != nil {
-		c.SUT.CipherSuites = f.suites
-	}
-	if f.chain != nil {
-		c.Peer.Chain = r.refs(f.chain)
-	}
-	if f.key != nil {
-		c.Peer.Key = r.ref(*f.key)
-	}
-	if f.wireSNI != nil {
-		c.Wire.SNI, c.Wire.NoSNI = *f.wireSNI, false
-	}
-	if f.noSNI {
-		c.Wire.SNI, c.Wire.NoSNI = "", true
+	for _, set := range f {
+		set(c, r)
 	}
 }
 
@@ -171,6 +139,15 @@ func (c *Case) check(file string) error {
 	}
 	if c.SUT.Mode == "cert" && (len(c.Peer.Chain) == 0 || c.Peer.Key == "") {
 		return bad("certificate mode needs peer.chain and peer.key")
+	}
+	if c.SUT.Mode == "psk" && (c.SUT.PSKIdentity == "" || c.SUT.PSKKeyLen == 0 || c.Peer.PSKIdentity == "" || c.Peer.PSKKeyLen == 0) {
+		return bad("PSK mode needs sut and peer psk_identity and psk_key_len")
+	}
+	if c.Wire.SuitesExactly && len(c.SUT.CipherSuites) == 0 {
+		return bad("wire.suites_exactly needs sut.cipher_suites")
+	}
+	if (c.Wire.SameSession || c.Wire.Resumed) && c.Scenario == "" {
+		return bad("wire.same_session and wire.resumed need a scenario")
 	}
 	return nil
 }

@@ -30,19 +30,9 @@ type dimValue struct {
 	frag      fragment
 }
 
-// fragment is a partial case: what one dimension value contributes.
-type fragment struct {
-	mode, host, sni *string
-	usage           *int
-	spk, clientCert *ref
-	trustStore      []ref
-	hasTrustStore   bool
-	suites          []uint16
-	chain           []ref
-	key             *ref
-	wireSNI         *string
-	noSNI           bool
-}
+// fragment is a partial case: what one dimension value (or the defaults)
+// contributes, as setters applied in order.
+type fragment []func(c *Case, r *resolver)
 
 // ref is a certificate reference ("world/name" or "$var") and where it was written.
 type ref struct {
@@ -191,7 +181,7 @@ func parseDimensions(x node) ([]dimension, error) {
 
 func parseDimValue(key string, x node) (dimValue, error) {
 	v := dimValue{key: key, text: key, vars: map[string]string{}}
-	_, f, err := x.mapping("text", "vars", "sut", "peer", "wire")
+	_, f, err := x.mapping("text", "vars", "sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive")
 	if err != nil {
 		return v, err
 	}
@@ -215,121 +205,289 @@ func parseDimValue(key string, x node) (dimValue, error) {
 	return v, err
 }
 
-// parseFragment reads the sut/peer/wire parts of a mapping.
+// parseFragment reads the case parts of a mapping.
 func parseFragment(x node, allowExtra bool) (fragment, error) {
-	var fr fragment
-	allowed := []string{"sut", "peer", "wire"}
+	allowed := []string{"sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive"}
 	if allowExtra {
 		allowed = append(allowed, "text", "vars")
 	}
-	_, f, err := x.mapping(allowed...)
+	keys, f, err := x.mapping(allowed...)
 	if err != nil {
-		return fr, err
+		return nil, err
 	}
-	if s, ok := f["sut"]; ok {
-		if err := fr.parseSUT(s); err != nil {
-			return fr, err
+	var fr fragment
+	for _, k := range keys {
+		v := f[k]
+		var part fragment
+		switch k {
+		case "sut":
+			part, err = parseSUT(v)
+		case "peer":
+			part, err = parsePeer(v)
+		case "wire":
+			part, err = parseWire(v)
+		case "scenario":
+			var sc string
+			if sc, err = v.str(); err == nil && !contains(Scenarios, sc) {
+				err = v.errf("unknown scenario %q (want one of %v)", sc, Scenarios[1:])
+			}
+			part = fragment{func(c *Case, _ *resolver) { c.Scenario = sc }}
+		case "impair":
+			part, err = parseImpair(v)
+		case "requires":
+			var caps []string
+			if caps, err = v.strList(); err == nil {
+				for _, cp := range caps {
+					if !contains(Capabilities, cp) {
+						err = v.errf("unknown capability %q (want one of %v)", cp, Capabilities)
+					}
+				}
+			}
+			part = fragment{func(c *Case, _ *resolver) { c.Requires = append(c.Requires, caps...) }}
+		case "stay_alive":
+			var b bool
+			b, err = v.boolean()
+			part = fragment{func(c *Case, _ *resolver) { c.StayAlive = b }}
 		}
-	}
-	if p, ok := f["peer"]; ok {
-		_, pf, err := p.mapping("chain", "key")
 		if err != nil {
-			return fr, err
+			return nil, err
 		}
-		if c, ok := pf["chain"]; ok {
-			if fr.chain, err = refList(c); err != nil {
-				return fr, err
-			}
-		}
-		if k, ok := pf["key"]; ok {
-			r, err := oneRef(k)
-			if err != nil {
-				return fr, err
-			}
-			fr.key = &r
-		}
+		fr = append(fr, part...)
 	}
-	if w, ok := f["wire"]; ok {
-		_, wf, err := w.mapping("sni", "no_sni")
-		if err != nil {
-			return fr, err
-		}
-		if s, ok := wf["sni"]; ok {
-			v, err := s.str()
+	return fr, nil
+}
+
+func parseSUT(x node) (fragment, error) {
+	keys, f, err := x.mapping("mode", "usage", "server_public_key", "trust_store", "client_cert", "host", "sni", "cipher_suites",
+		"psk_identity", "psk_key_len", "psk_wrong_key", "cid", "lifetime")
+	if err != nil {
+		return nil, err
+	}
+	var fr fragment
+	for _, k := range keys {
+		v := f[k]
+		var set func(c *Case, r *resolver)
+		switch k {
+		case "mode", "host", "sni", "psk_identity":
+			s, err := v.str()
 			if err != nil {
-				return fr, err
+				return nil, err
 			}
-			fr.wireSNI = &v
+			if k == "mode" && !contains([]string{"cert", "psk", "nosec"}, s) {
+				return nil, v.errf("unknown security mode %q (want cert, psk, nosec)", s)
+			}
+			set = map[string]func(c *Case, r *resolver){
+				"mode":         func(c *Case, _ *resolver) { c.SUT.Mode = s },
+				"host":         func(c *Case, _ *resolver) { c.SUT.Host = s },
+				"sni":          func(c *Case, _ *resolver) { c.SUT.SNI = s },
+				"psk_identity": func(c *Case, _ *resolver) { c.SUT.PSKIdentity = s },
+			}[k]
+		case "usage":
+			u, err := parseUsage(v)
+			if err != nil {
+				return nil, err
+			}
+			set = func(c *Case, _ *resolver) { c.SUT.Usage = u }
+		case "server_public_key", "client_cert":
+			r, err := oneRef(v)
+			if err != nil {
+				return nil, err
+			}
+			if k == "client_cert" {
+				set = func(c *Case, rs *resolver) { c.SUT.ClientCert = rs.ref(r) }
+			} else {
+				set = func(c *Case, rs *resolver) { c.SUT.ServerPublicKey = rs.ref(r) }
+			}
+		case "trust_store":
+			refs, err := refList(v)
+			if err != nil {
+				return nil, err
+			}
+			set = func(c *Case, rs *resolver) { c.SUT.TrustStore = rs.refs(refs) }
+		case "cipher_suites":
+			ids, err := suiteList(v)
+			if err != nil {
+				return nil, err
+			}
+			set = func(c *Case, _ *resolver) { c.SUT.CipherSuites = ids }
+		case "psk_key_len":
+			n, err := v.integer(1, 65535)
+			if err != nil {
+				return nil, err
+			}
+			set = func(c *Case, _ *resolver) { c.SUT.PSKKeyLen = n }
+		case "lifetime":
+			n, err := v.integer(1, 86400)
+			if err != nil {
+				return nil, err
+			}
+			set = func(c *Case, _ *resolver) { c.SUT.Lifetime = n }
+		case "psk_wrong_key", "cid":
+			b, err := v.boolean()
+			if err != nil {
+				return nil, err
+			}
+			if k == "cid" {
+				set = func(c *Case, _ *resolver) { c.SUT.CID = b }
+			} else {
+				set = func(c *Case, _ *resolver) { c.SUT.PSKWrongKey = b }
+			}
 		}
-		if s, ok := wf["no_sni"]; ok {
-			if fr.noSNI, err = strconv.ParseBool(s.n.Value); err != nil {
-				return fr, s.errf("want true or false")
+		fr = append(fr, set)
+	}
+	return fr, nil
+}
+
+func parsePeer(x node) (fragment, error) {
+	keys, f, err := x.mapping("chain", "key", "psk_identity", "psk_key_len", "cipher_suites", "cid")
+	if err != nil {
+		return nil, err
+	}
+	var fr fragment
+	for _, k := range keys {
+		v := f[k]
+		switch k {
+		case "chain":
+			refs, err := refList(v)
+			if err != nil {
+				return nil, err
 			}
+			fr = append(fr, func(c *Case, rs *resolver) { c.Peer.Chain = rs.refs(refs) })
+		case "key":
+			r, err := oneRef(v)
+			if err != nil {
+				return nil, err
+			}
+			fr = append(fr, func(c *Case, rs *resolver) { c.Peer.Key = rs.ref(r) })
+		case "psk_identity":
+			s, err := v.str()
+			if err != nil {
+				return nil, err
+			}
+			fr = append(fr, func(c *Case, _ *resolver) { c.Peer.PSKIdentity = s })
+		case "psk_key_len":
+			n, err := v.integer(1, 65535)
+			if err != nil {
+				return nil, err
+			}
+			fr = append(fr, func(c *Case, _ *resolver) { c.Peer.PSKKeyLen = n })
+		case "cipher_suites":
+			ids, err := suiteList(v)
+			if err != nil {
+				return nil, err
+			}
+			fr = append(fr, func(c *Case, _ *resolver) { c.Peer.CipherSuites = ids })
+		case "cid":
+			b, err := v.boolean()
+			if err != nil {
+				return nil, err
+			}
+			fr = append(fr, func(c *Case, _ *resolver) { c.Peer.CID = b })
 		}
 	}
 	return fr, nil
 }
 
-func (fr *fragment) parseSUT(x node) error {
-	keys, f, err := x.mapping("mode", "usage", "server_public_key", "trust_store", "client_cert", "host", "sni", "cipher_suites")
+func parseWire(x node) (fragment, error) {
+	keys, f, err := x.mapping("sni", "no_sni", "suites_exactly", "weak_suites", "cid", "resumed", "same_session")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var fr fragment
+	for _, k := range keys {
+		v := f[k]
+		if k == "sni" {
+			s, err := v.str()
+			if err != nil {
+				return nil, err
+			}
+			fr = append(fr, func(c *Case, _ *resolver) { c.Wire.SNI, c.Wire.NoSNI = s, false })
+			continue
+		}
+		b, err := v.boolean()
+		if err != nil {
+			return nil, err
+		}
+		fr = append(fr, map[string]func(c *Case, _ *resolver){
+			"no_sni": func(c *Case, _ *resolver) {
+				c.Wire.NoSNI = b
+				if b {
+					c.Wire.SNI = ""
+				}
+			},
+			"suites_exactly": func(c *Case, _ *resolver) { c.Wire.SuitesExactly = b },
+			"weak_suites":    func(c *Case, _ *resolver) { c.Wire.WeakSuites = b },
+			"cid":            func(c *Case, _ *resolver) { c.Wire.CID = b },
+			"resumed":        func(c *Case, _ *resolver) { c.Wire.Resumed = b },
+			"same_session":   func(c *Case, _ *resolver) { c.Wire.SameSession = b },
+		}[k])
+	}
+	return fr, nil
+}
+
+func parseImpair(x node) (fragment, error) {
+	keys, f, err := x.mapping("loss", "drop_up", "drop_flight", "seed")
+	if err != nil {
+		return nil, err
+	}
+	imp := Impairment{}
 	for _, k := range keys {
 		v := f[k]
 		switch k {
-		case "mode", "host", "sni":
-			s, err := v.str()
+		case "loss":
+			l, err := strconv.ParseFloat(v.n.Value, 64)
+			if err != nil || l < 0 || l > 1 {
+				return nil, v.errf("want a fraction between 0 and 1")
+			}
+			imp.Loss = l
+		case "drop_up":
+			items, err := v.seq()
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if k == "mode" && !contains([]string{"cert", "psk", "nosec"}, s) {
-				return v.errf("unknown security mode %q (want cert, psk, nosec)", s)
-			}
-			switch k {
-			case "mode":
-				fr.mode = &s
-			case "host":
-				fr.host = &s
-			case "sni":
-				fr.sni = &s
-			}
-		case "usage":
-			u, err := parseUsage(v)
-			if err != nil {
-				return err
-			}
-			fr.usage = &u
-		case "server_public_key", "client_cert":
-			r, err := oneRef(v)
-			if err != nil {
-				return err
-			}
-			if k == "client_cert" {
-				fr.clientCert = &r
-			} else {
-				fr.spk = &r
-			}
-		case "trust_store":
-			if fr.trustStore, err = refList(v); err != nil {
-				return err
-			}
-			fr.hasTrustStore = true
-		case "cipher_suites":
-			items, err := v.strList()
-			if err != nil {
-				return err
-			}
-			for _, s := range items {
-				id, err := strconv.ParseUint(s, 0, 16)
+			for _, it := range items {
+				n, err := it.integer(1, 1000)
 				if err != nil {
-					return v.errf("cipher suite %q is not a 16-bit number such as 0xC0A8", s)
+					return nil, err
 				}
-				fr.suites = append(fr.suites, uint16(id))
+				imp.DropUp = append(imp.DropUp, n)
 			}
+		case "drop_flight":
+			fl, err := v.strList()
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range fl {
+				if x != "server_hello" {
+					return nil, v.errf("unknown flight %q (want server_hello)", x)
+				}
+			}
+			imp.DropFlight = fl
+		case "seed":
+			n, err := strconv.ParseInt(v.n.Value, 10, 64)
+			if err != nil {
+				return nil, v.errf("want an integer")
+			}
+			imp.Seed = n
 		}
 	}
-	return nil
+	return fragment{func(c *Case, _ *resolver) { cp := imp; c.Impair = &cp }}, nil
+}
+
+func suiteList(v node) ([]uint16, error) {
+	items, err := v.strList()
+	if err != nil {
+		return nil, err
+	}
+	ids := []uint16{}
+	for _, s := range items {
+		id, err := strconv.ParseUint(s, 0, 16)
+		if err != nil {
+			return nil, v.errf("cipher suite %q is not a 16-bit number such as 0xC0A8", s)
+		}
+		ids = append(ids, uint16(id))
+	}
+	return ids, nil
 }
 
 // parseUsage accepts 0..3 and "unset"; anything else is a load-time error.

@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -73,6 +74,22 @@ func (x node) str() (string, error) {
 		return "", x.errf("want a string, got %s", kindName(x.n))
 	}
 	return x.n.Value, nil
+}
+
+func (x node) boolean() (bool, error) {
+	b, err := strconv.ParseBool(x.n.Value)
+	if err != nil || x.n.Kind != yaml.ScalarNode {
+		return false, x.errf("want true or false")
+	}
+	return b, nil
+}
+
+func (x node) integer(min, max int) (int, error) {
+	n, err := strconv.Atoi(x.n.Value)
+	if err != nil || x.n.Kind != yaml.ScalarNode || n < min || n > max {
+		return 0, x.errf("want an integer from %d to %d", min, max)
+	}
+	return n, nil
 }
 
 func (x node) strList() ([]string, error) {

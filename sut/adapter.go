@@ -44,6 +44,9 @@ type Capabilities struct {
 	CipherSuites   bool          `yaml:"cipher_suites"`   // supports /0/x/16
 	CertUsage      bool          `yaml:"cert_usage"`      // supports /0/x/15
 	FlightInterval time.Duration `yaml:"flight_interval"` // initial retransmission timer
+	// RebindRecovery is how long the SUT takes, without a Connection ID, to
+	// notice a NAT rebinding and recover with a new handshake.
+	RebindRecovery time.Duration `yaml:"rebind_recovery"`
 }
 
 // Target is everything the SUT needs for one case, already materialised.
@@ -66,6 +69,13 @@ type Target struct {
 	ClientKeyPKCS8  []byte
 
 	ConnectionID bool // ask the SUT to negotiate a CID (cid cases)
+
+	// Lifetime is the registration lifetime (/1/x/1); 0 = the adapter's
+	// default. Short lifetimes make the SUT send Updates soon (rebind cases).
+	Lifetime time.Duration
+	// StateFile is where the SUT persists its data model and DTLS sessions
+	// (restart cases resume from it); "" = no persistence.
+	StateFile string
 
 	// Dir is the case's evidence directory: exec profiles get files written
 	// there (see Files), and the SUT's key log goes to KeyLogFile.

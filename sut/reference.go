@@ -21,7 +21,7 @@ type ReferenceOptions struct {
 	// deliberately broken SUT that proves the suites can fail.
 	InsecureAcceptAnyServer bool
 	// HandshakeTimeout and FlightInterval are passed to the client; zero
-	// means the client's defaults (10 s, 1 s).
+	// means 10 s and referenceFlightInterval.
 	HandshakeTimeout, FlightInterval time.Duration
 }
 
@@ -32,7 +32,19 @@ const (
 	// referenceStopWait bounds Stop: the client returns within ~100 ms of
 	// cancellation (it sends De-register with a short timeout).
 	referenceStopWait = 2 * time.Second
+	// Shortened timers, declared in Capabilities so the retransmission and
+	// rebinding cases finish fast: DTLS flights are resent every 200 ms and
+	// a CoAP request is given up (and the session re-established) after 2 s.
+	referenceFlightInterval = 200 * time.Millisecond
+	referenceRequestTimeout = 2 * time.Second
 )
+
+func (r *Reference) flightInterval() time.Duration {
+	if r.opts.FlightInterval > 0 {
+		return r.opts.FlightInterval
+	}
+	return referenceFlightInterval
+}
 
 // maxPionPSKLen is the longest PSK pion/dtls handles: it sizes the RFC 4279
 // premaster secret (2 + N + 2 + N bytes) with uint16 arithmetic on N, so
@@ -54,10 +66,6 @@ func (r *Reference) Name() string {
 
 // Capabilities are what the reference client implements.
 func (r *Reference) Capabilities() Capabilities {
-	fi := r.opts.FlightInterval
-	if fi <= 0 {
-		fi = time.Second
-	}
 	return Capabilities{
 		CID:            true,
 		Resumption:     true,
@@ -68,7 +76,8 @@ func (r *Reference) Capabilities() Capabilities {
 		SNI:            true,
 		CipherSuites:   true,
 		CertUsage:      true,
-		FlightInterval: fi,
+		FlightInterval: r.flightInterval(),
+		RebindRecovery: referenceRequestTimeout + 3*time.Second,
 	}
 }
 
@@ -117,7 +126,9 @@ func (r *Reference) Start(ctx context.Context, t Target) (Instance, error) {
 		ConnectionID:            t.ConnectionID,
 		InsecureAcceptAnyServer: r.opts.InsecureAcceptAnyServer,
 		HandshakeTimeout:        r.opts.HandshakeTimeout,
-		FlightInterval:          r.opts.FlightInterval,
+		FlightInterval:          r.flightInterval(),
+		RequestTimeout:          referenceRequestTimeout,
+		StateFile:               t.StateFile,
 	}
 	if t.KeyLogFile != "" {
 		// Session secrets: readable by the owner only.
@@ -191,6 +202,9 @@ func referenceModel(t Target) (*model.Model, error) {
 		return nil, fmt.Errorf("provisioning /0/0: %w", err)
 	}
 	srv := model.Server{ShortServerID: referenceSSID, Lifetime: referenceLifetime, Binding: "U"}
+	if t.Lifetime > 0 {
+		srv.Lifetime = t.Lifetime
+	}
 	if err := m.PutServer(srv); err != nil {
 		return nil, fmt.Errorf("provisioning /1/0: %w", err)
 	}

@@ -39,6 +39,8 @@ type TemplateData struct {
 	SNI            string
 	CipherSuites   string // "0xC0A8,0xC02B"; "" when unset
 	CID            bool
+	Lifetime       string // registration lifetime like "4s"; "" = the client's default
+	StateFile      string // absolute; "" when the case needs no persistence
 
 	KeyLogFile string // absolute; "" when no key log is wanted
 	Dir        string // the case directory, absolute
@@ -80,6 +82,14 @@ func newTemplateData(t Target, profileDir string, dry bool) (*TemplateData, erro
 	}
 	if t.Usage >= 0 {
 		d.Usage = strconv.Itoa(t.Usage)
+	}
+	if t.Lifetime > 0 {
+		d.Lifetime = t.Lifetime.String()
+	}
+	if t.StateFile != "" {
+		if d.StateFile, err = filepath.Abs(t.StateFile); err != nil {
+			return nil, fmt.Errorf("state file: %w", err)
+		}
 	}
 	if t.KeyLogFile != "" {
 		if d.KeyLogFile, err = filepath.Abs(t.KeyLogFile); err != nil {

@@ -52,6 +52,9 @@ func Build(s Settings) (*Provisioned, error) {
 	if s.HandshakeTimeout <= 0 {
 		return nil, fieldErr("handshake-timeout", "%s: must be positive", s.HandshakeTimeout)
 	}
+	if s.RequestTimeout <= 0 {
+		return nil, fieldErr("request-timeout", "%s: must be positive", s.RequestTimeout)
+	}
 	if s.FlightInterval <= 0 {
 		return nil, fieldErr("flight-interval", "%s: must be positive", s.FlightInterval)
 	}

@@ -34,6 +34,7 @@ type Settings struct {
 	KeyLog            string        `yaml:"keylog"`
 	HandshakeTimeout  time.Duration `yaml:"handshake-timeout"`
 	FlightInterval    time.Duration `yaml:"flight-interval"`
+	RequestTimeout    time.Duration `yaml:"request-timeout"`
 	InsecureAnyServer bool          `yaml:"insecure-accept-any-server"`
 	LogFormat         string        `yaml:"log-format"`
 	LogLevel          string        `yaml:"log-level"`
@@ -48,6 +49,7 @@ func Defaults() Settings {
 		SSID:             101,
 		HandshakeTimeout: 10 * time.Second,
 		FlightInterval:   time.Second,
+		RequestTimeout:   93 * time.Second,
 		LogFormat:        "text",
 		LogLevel:         "info",
 	}
