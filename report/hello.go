@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lwm2m-conform/lwm2m-conform/events"
+	"github.com/lwm2m-conform/lwm2m-conform/servers/dtlswire"
 )
 
 // codeName is one code point with its IANA name.
@@ -50,8 +51,8 @@ func helloViews(es []events.Event, configured []uint16) []helloView {
 			SessionID:    hex.EncodeToString(h.SessionID),
 			ConnectionID: h.ConnectionID,
 			Suites:       suiteNames(h.CipherSuites, configured),
-			Extensions:   names(extensionNames, h.Extensions),
-			Groups:       names(groupNames, h.SupportedGroups),
+			Extensions:   names(dtlswire.ExtensionName, h.Extensions),
+			Groups:       names(dtlswire.GroupName, h.SupportedGroups),
 		}
 		v.key = helloKey(h)
 		seen := offset(e.Time, first)
@@ -82,16 +83,16 @@ func helloKey(h *events.Hello) string {
 	return b.String()
 }
 
-func names(table map[uint16]string, vs []uint16) []codeName {
+func names(name func(uint16) string, vs []uint16) []codeName {
 	out := make([]codeName, 0, len(vs))
 	for _, v := range vs {
-		out = append(out, codeName{Hex: codeHex(v), Name: ianaName(table, v)})
+		out = append(out, codeName{Hex: codeHex(v), Name: name(v)})
 	}
 	return out
 }
 
 func suiteNames(offered, configured []uint16) []codeName {
-	out := names(cipherSuiteNames, offered)
+	out := names(dtlswire.CipherSuiteName, offered)
 	if configured == nil {
 		return out
 	}

@@ -33,7 +33,7 @@ func TestHelloViewsFoldCookieRetryAndKeepChanges(t *testing.T) {
 	if !vs[0].HasSNI || vs[0].SNI != "srv.example" {
 		t.Errorf("SNI = %v %q", vs[0].HasSNI, vs[0].SNI)
 	}
-	wantSuites := []string{"TLS_PSK_WITH_AES_128_CCM_8", "GREASE", "unknown"}
+	wantSuites := []string{"TLS_PSK_WITH_AES_128_CCM_8", "GREASE", "0x1234"} // unknown suites show their code
 	for i, w := range wantSuites {
 		if vs[0].Suites[i].Name != w {
 			t.Errorf("suite %d = %s, want %s", i, vs[0].Suites[i].Name, w)
