@@ -4,21 +4,42 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"time"
+
+	"github.com/pion/dtls/v2"
 
 	"github.com/lwm2m-conform/lwm2m-conform/catalog"
 	"github.com/lwm2m-conform/lwm2m-conform/certgen"
 	"github.com/lwm2m-conform/lwm2m-conform/servers"
+	"github.com/lwm2m-conform/lwm2m-conform/sut"
 )
 
 // peerDTLS builds the harness server's DTLS identity: exactly the chain the
-// case presents, with the key of the case's peer certificate.
-func peerDTLS(pki *certgen.Set, c catalog.Case) (*servers.DTLS, error) {
+// case presents (or the PSK it knows), the suites it accepts, whether it
+// offers a Connection ID, and the SUT's declared retransmission timer.
+func peerDTLS(pki *certgen.Set, c catalog.Case, caps sut.Capabilities) (*servers.DTLS, error) {
+	d := &servers.DTLS{
+		ConnectionID: c.Peer.CID,
+		// Only where a case checks resumption: with a session store, pion's
+		// server stalls some certificate handshakes (see DESIGN-NOTES.md).
+		SessionResumption: c.Wire.Resumed,
+		FlightInterval:    caps.FlightInterval,
+		// A handshake the SUT can never finish (a wrong PSK: pion drops the
+		// undecryptable Finished) ends as a server-side failure, not a hang.
+		HandshakeTimeout: handshakeTimeout(c, caps),
+	}
+	for _, id := range c.Peer.CipherSuites {
+		d.CipherSuites = append(d.CipherSuites, dtls.CipherSuiteID(id))
+	}
 	switch c.SUT.Mode {
 	case "nosec":
 		return nil, nil
+	case "psk":
+		d.PSK = map[string][]byte{c.Peer.PSKIdentity: catalog.PSKKey(c.Peer.PSKKeyLen, false)}
+		return d, nil
 	case "cert":
 	default:
-		return nil, fmt.Errorf("%s: security mode %q is not run by this harness yet", c.ID, c.SUT.Mode)
+		return nil, fmt.Errorf("%s: unknown security mode %q", c.ID, c.SUT.Mode)
 	}
 	key, err := pki.Cert(c.Peer.Key)
 	if err != nil {
@@ -33,5 +54,16 @@ func peerDTLS(pki *certgen.Set, c catalog.Case) (*servers.DTLS, error) {
 		tc.Certificate = append(tc.Certificate, cert.DER)
 	}
 	tc.Leaf, _ = x509.ParseCertificate(tc.Certificate[0])
-	return &servers.DTLS{Certificate: &tc}, nil
+	d.Certificate = &tc
+	return d, nil
+}
+
+// handshakeTimeout gives the server side of a handshake 15 retransmission
+// intervals (at least 2 s), and more under random loss.
+func handshakeTimeout(c catalog.Case, caps sut.Capabilities) time.Duration {
+	t := max(15*caps.FlightInterval, 2*time.Second)
+	if c.Impair != nil && c.Impair.Loss > 0 {
+		t *= 4
+	}
+	return t
 }

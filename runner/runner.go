@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/lwm2m-conform/lwm2m-conform/catalog"
 	"github.com/lwm2m-conform/lwm2m-conform/certgen"
 	"github.com/lwm2m-conform/lwm2m-conform/events"
-	"github.com/lwm2m-conform/lwm2m-conform/servers"
 	"github.com/lwm2m-conform/lwm2m-conform/sut"
 	"github.com/lwm2m-conform/lwm2m-conform/verdict"
 )
@@ -55,26 +53,29 @@ func (r *Runner) quiet() time.Duration {
 // whatever the SUT does becomes an observation.
 func (r *Runner) Run(ctx context.Context, c catalog.Case) (res verdict.Result) {
 	start := time.Now()
+	caps := r.Adapter.Capabilities()
+	c = adjustForProfile(c, caps)
 	res = verdict.Result{Case: c}
 	defer func() { res.Duration = time.Since(start) }()
-	if why := skipReason(r.Adapter.Capabilities(), c); why != "" {
+	if why := skipReason(caps, c); why != "" {
 		res.Verdict, res.Reason = verdict.Skip, why
 		return res
 	}
 	log := events.NewLog()
-	obs, inst, err := r.execute(ctx, c, log, &res)
+	cr := &caseRun{Runner: r, c: c, caps: caps, log: log, res: &res}
+	obs, err := cr.execute(ctx)
 	if err != nil {
 		// A harness-side failure (bad fixture, port) is an error observation.
 		obs = verdict.Observation{Outcome: verdict.Error, Detail: err.Error()}
 	}
-	if inst != nil {
-		res.SUTOutput, res.SUTCommand = inst.Output(), inst.Command()
-	}
+	res.SUTOutput, res.SUTCommand = cr.output()
 	res.Observation = obs
 	res.Events = log.Events()
 	res.Verdict, res.Reason = verdict.Judge(c, obs)
-	if why := wireMismatch(c, res.Events); why != "" && res.Verdict != verdict.Fail {
+	if why := cr.afterCheck(res.Events); why != "" && res.Verdict != verdict.Fail {
 		res.Verdict, res.Reason = verdict.Fail, why
+	} else if why := weakSuitesWarning(c, res.Events); why != "" && res.Verdict == verdict.Pass {
+		res.Verdict, res.Reason = verdict.Warn, why
 	}
 	if b := r.Adapter.Baseline(c.ID); b != "" {
 		res.Baseline = b
@@ -83,49 +84,6 @@ func (r *Runner) Run(ctx context.Context, c catalog.Case) (res verdict.Result) {
 		r.Logger.Warn("evidence not written", "case", c.ID, "err", err)
 	}
 	return res
-}
-
-// execute starts peer and SUT and watches until the outcome is known.
-func (r *Runner) execute(ctx context.Context, c catalog.Case, log *events.Log, res *verdict.Result) (verdict.Observation, sut.Instance, error) {
-	dtls, err := peerDTLS(r.PKI, c)
-	if err != nil {
-		return verdict.Observation{}, nil, err
-	}
-	// Every case gets a directory: exec profiles write the SUT's credential
-	// files there. Without an evidence root it is temporary.
-	var dir string
-	if r.EvidenceRoot != "" {
-		dir = filepath.Join(r.EvidenceRoot, filepath.FromSlash(c.ID))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return verdict.Observation{}, nil, err
-		}
-		res.EvidenceDir = dir
-	} else {
-		if dir, err = os.MkdirTemp("", "lwm2m-conform-case-"); err != nil {
-			return verdict.Observation{}, nil, err
-		}
-		defer os.RemoveAll(dir)
-	}
-	srv, err := servers.StartLwM2M(ctx, servers.Config{DTLS: dtls, Events: log, Logger: r.Logger})
-	if err != nil {
-		return verdict.Observation{}, nil, fmt.Errorf("harness server: %w", err)
-	}
-	defer srv.Close()
-	t, err := target(r.PKI, c, srv.Addr().Port, dir)
-	if err != nil {
-		return verdict.Observation{}, nil, err
-	}
-	if res.EvidenceDir != "" {
-		t.KeyLogFile = filepath.Join(dir, "sslkeylog.txt")
-	}
-	t.Verbose = r.Verbose
-	inst, err := r.Adapter.Start(ctx, t)
-	if err != nil {
-		return verdict.Observation{Outcome: verdict.Error, Detail: "SUT did not start: " + err.Error()}, nil, nil
-	}
-	obs := watch(ctx, log, inst, r.caseTimeout(), r.quiet())
-	inst.Stop()
-	return obs, inst, nil
 }
 
 // skipReason names the capability a case needs that the profile does not claim.
@@ -143,8 +101,29 @@ func skipReason(caps sut.Capabilities, c catalog.Case) string {
 	if c.SUT.CipherSuites != nil && !caps.CipherSuites {
 		missing = append(missing, "cipher_suites")
 	}
+	for _, req := range c.Requires {
+		switch {
+		case req == "cid" && !caps.CID, req == "resumption" && !caps.Resumption,
+			req == "max_psk_len" && caps.MaxPSKLen == 0, req == "real_time_clock" && !caps.RealTimeClock,
+			req == "sni" && !caps.SNI, req == "cipher_suites" && !caps.CipherSuites, req == "cert_usage" && !caps.CertUsage:
+			if !slices.Contains(missing, req) {
+				missing = append(missing, req)
+			}
+		}
+	}
 	if len(missing) == 0 {
 		return ""
 	}
 	return "the SUT profile does not declare " + strings.Join(missing, ", ")
+}
+
+// adjustForProfile applies the rules that depend on what the SUT profile
+// declares. A PSK longer than the declared max_psk_len must fail cleanly
+// (seed 001 §5.15.1.3) with the SUT still running.
+func adjustForProfile(c catalog.Case, caps sut.Capabilities) catalog.Case {
+	if c.SUT.Mode == "psk" && caps.MaxPSKLen > 0 && c.SUT.PSKKeyLen > caps.MaxPSKLen && c.Expect == catalog.Accept {
+		c.Expect, c.StayAlive = catalog.Reject, true
+		c.Source = fmt.Sprintf("001_53514e0c24f0536e.txt §5.15.1.3 — the key (%d bytes) is longer than the profile's max_psk_len %d: “the connection will fail during setup”", c.SUT.PSKKeyLen, caps.MaxPSKLen)
+	}
+	return c
 }

@@ -4,8 +4,10 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lwm2m-conform/lwm2m-conform/catalog"
 	"github.com/lwm2m-conform/lwm2m-conform/certgen"
@@ -27,7 +29,16 @@ func target(pki *certgen.Set, c catalog.Case, port int, dir string) (sut.Target,
 		Usage:        c.SUT.Usage,
 		SNI:          c.SUT.SNI,
 		CipherSuites: c.SUT.CipherSuites,
+		ConnectionID: c.SUT.CID,
+		Lifetime:     time.Duration(c.SUT.Lifetime) * time.Second,
 		Dir:          dir,
+	}
+	if c.SUT.Mode == "psk" {
+		t.PSKIdentity = c.SUT.PSKIdentity
+		t.PSKKey = catalog.PSKKey(c.SUT.PSKKeyLen, c.SUT.PSKWrongKey)
+	}
+	if c.Scenario == "restart" || c.Scenario == "reboot" {
+		t.StateFile = filepath.Join(dir, "state.json")
 	}
 	if c.SUT.ServerPublicKey != "" {
 		cert, err := pki.Cert(c.SUT.ServerPublicKey)

@@ -14,7 +14,10 @@ import (
 // acceptance; an alert from the SUT decides rejection at once; silence in
 // the middle of a handshake decides rejection after the quiet period; the
 // case timeout only ends cases that are truly stuck.
-func watch(ctx context.Context, log *events.Log, inst sut.Instance, limit, quiet time.Duration) verdict.Observation {
+//
+// Only events from index `from` on count: a scenario watches what follows
+// its own action, and there an Update decides acceptance as a Register does.
+func watch(ctx context.Context, log *events.Log, inst sut.Instance, from int, limit, quiet time.Duration) verdict.Observation {
 	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
 	silence := time.NewTimer(quiet)
@@ -22,8 +25,8 @@ func watch(ctx context.Context, log *events.Log, inst sut.Instance, limit, quiet
 	seen := 0
 	for {
 		changed := log.Changed()
-		evs := log.Events()
-		if o, done := classify(evs); done {
+		evs := log.Events()[from:]
+		if o, done := classify(evs, from > 0); done {
 			return o
 		}
 		if len(evs) != seen {
@@ -41,8 +44,8 @@ func watch(ctx context.Context, log *events.Log, inst sut.Instance, limit, quiet
 		case <-inst.Done():
 			// Let the peer drain what the SUT sent just before exiting.
 			time.Sleep(20 * time.Millisecond)
-			evs = log.Events()
-			if o, done := classify(evs); done {
+			evs = log.Events()[from:]
+			if o, done := classify(evs, from > 0); done {
 				return o
 			}
 			if started(evs) {
@@ -64,9 +67,13 @@ func watch(ctx context.Context, log *events.Log, inst sut.Instance, limit, quiet
 }
 
 // classify decides from the events so far, if they decide.
-func classify(evs []events.Event) (verdict.Observation, bool) {
+func classify(evs []events.Event, updateCounts bool) (verdict.Observation, bool) {
 	for _, e := range evs {
 		switch e.Kind {
+		case events.Update:
+			if updateCounts {
+				return verdict.Observation{Outcome: verdict.Accepted, Detail: "Update received: " + e.Summary}, true
+			}
 		case events.Register:
 			o := verdict.Observation{Outcome: verdict.Accepted, Detail: "Register received"}
 			if hd, ok := first(evs, events.HandshakeDone); ok {

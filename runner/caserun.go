@@ -1,0 +1,138 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/lwm2m-conform/lwm2m-conform/catalog"
+	"github.com/lwm2m-conform/lwm2m-conform/events"
+	"github.com/lwm2m-conform/lwm2m-conform/servers"
+	"github.com/lwm2m-conform/lwm2m-conform/servers/impair"
+	"github.com/lwm2m-conform/lwm2m-conform/sut"
+	"github.com/lwm2m-conform/lwm2m-conform/verdict"
+)
+
+// caseRun is the state of one case while it runs: its peer, optional
+// impairment proxy, and the SUT instances started for it (a restart
+// scenario starts two).
+type caseRun struct {
+	*Runner
+	c      catalog.Case
+	caps   sut.Capabilities
+	log    *events.Log
+	res    *verdict.Result
+	srv    *servers.LwM2M
+	proxy  *impair.Proxy
+	target sut.Target
+	insts  []sut.Instance
+	exited bool // the last SUT instance ended by itself before the verdict
+}
+
+func (cr *caseRun) inst() sut.Instance { return cr.insts[len(cr.insts)-1] }
+
+// execute starts peer, proxy and SUT, watches until the outcome is known,
+// plays the case's scenario, and stops everything.
+func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
+	c := cr.c
+	dtls, err := peerDTLS(cr.PKI, c, cr.caps)
+	if err != nil {
+		return verdict.Observation{}, err
+	}
+	dir, cleanup, err := cr.caseDir()
+	if err != nil {
+		return verdict.Observation{}, err
+	}
+	defer cleanup()
+	cr.srv, err = servers.StartLwM2M(ctx, servers.Config{DTLS: dtls, Events: cr.log, Logger: cr.Logger})
+	if err != nil {
+		return verdict.Observation{}, fmt.Errorf("harness server: %w", err)
+	}
+	defer cr.srv.Close()
+	port := cr.srv.Addr().Port
+	if c.Impair != nil {
+		if err := cr.startProxy(ctx, dir); err != nil {
+			return verdict.Observation{}, err
+		}
+		defer cr.stopProxy()
+		port = cr.proxy.Addr().Port
+	}
+	if cr.target, err = target(cr.PKI, c, port, dir); err != nil {
+		return verdict.Observation{}, err
+	}
+	if cr.res.EvidenceDir != "" {
+		cr.target.KeyLogFile = filepath.Join(dir, "sslkeylog.txt")
+	}
+	cr.target.Verbose = cr.Verbose
+	defer cr.stopAll()
+	if err := cr.start(ctx); err != nil {
+		return verdict.Observation{Outcome: verdict.Error, Detail: "SUT did not start: " + err.Error()}, nil
+	}
+	obs := watch(ctx, cr.log, cr.inst(), 0, cr.caseTimeout(), cr.quiet())
+	if obs.Outcome == verdict.Accepted && c.Scenario != "" {
+		obs = cr.playScenario(ctx)
+	}
+	select {
+	case <-cr.inst().Done():
+		cr.exited = true
+	default:
+	}
+	return obs, nil
+}
+
+func (cr *caseRun) start(ctx context.Context) error {
+	inst, err := cr.Adapter.Start(ctx, cr.target)
+	if err != nil {
+		return err
+	}
+	cr.insts = append(cr.insts, inst)
+	return nil
+}
+
+func (cr *caseRun) stopAll() {
+	for _, in := range cr.insts {
+		in.Stop()
+	}
+}
+
+// caseDir is the case's evidence directory, or a temporary one: exec
+// profiles write the SUT's credential files there.
+func (cr *caseRun) caseDir() (string, func(), error) {
+	if cr.EvidenceRoot == "" {
+		dir, err := os.MkdirTemp("", "lwm2m-conform-case-")
+		return dir, func() { os.RemoveAll(dir) }, err
+	}
+	dir := filepath.Join(cr.EvidenceRoot, filepath.FromSlash(cr.c.ID))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, err
+	}
+	cr.res.EvidenceDir = dir
+	return dir, func() {}, nil
+}
+
+// output joins what every SUT instance of the case printed.
+func (cr *caseRun) output() (out, cmd string) {
+	var outs, cmds []string
+	for i, in := range cr.insts {
+		o := in.Output()
+		if len(cr.insts) > 1 {
+			o = fmt.Sprintf("--- SUT start %d ---\n%s", i+1, o)
+		}
+		outs = append(outs, o)
+		if in.Command() != "" {
+			cmds = append(cmds, in.Command())
+		}
+	}
+	return strings.Join(outs, "\n"), strings.Join(cmds, "\n")
+}
+
+// afterCheck applies the checks that do not depend on accept or reject:
+// wire expectations, and a SUT that had to stay alive.
+func (cr *caseRun) afterCheck(evs []events.Event) string {
+	if cr.c.StayAlive && cr.exited {
+		return "the SUT exited during the case: it must fail cleanly and stay alive"
+	}
+	return wireMismatch(cr.c, evs)
+}
