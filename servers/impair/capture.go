@@ -6,17 +6,7 @@ import (
 	"time"
 )
 
-// The capture shows the path as one wire seen from the server: the SUT's
-// end is the proxy's upstream socket (what a NAT would present), so the
-// client port changes at a rebinding exactly as the server saw it. Each
-// datagram appears once: when the proxy sent it on (so delay, reordering
-// and duplicates show in the timing), or when it arrived if it was dropped.
-//
-// Why not both legs: Wireshark links tls12_cid records to a DTLS session by
-// their CID whatever the UDP ports, so the same session captured on two legs
-// merges into one and the server's records of one leg fail to decrypt. With
-// one leg, Wireshark given the key log decrypts the whole session, before
-// and after a rebinding.
+// The capture layout and why it has one leg only are in the package doc.
 
 // captureIfaceName and captureIfaceDescription label the capture interface.
 const captureIfaceName = "impairment-proxy"

@@ -16,21 +16,20 @@
 //
 // # Capture layout
 //
-// The capture has two interfaces, both LINKTYPE_RAW with nanosecond
-// timestamps and synthesised IPv4 (or IPv6) and UDP headers:
+// The pcapng capture has one interface, LINKTYPE_RAW with nanosecond
+// timestamps and synthesised IPv4 (or IPv6) and UDP headers, and shows the
+// path as one wire seen from the server: the SUT's end is the proxy's
+// upstream socket, so after Rebind the client port changes as the server saw
+// it. Each datagram appears once: when the proxy sent it on (delay,
+// reordering and duplicates show in timing and order, with packet comments),
+// or at its arrival with the comment "dropped by impairment (reason)". The
+// first SUT datagram carries the SUT's real address in a comment, the first
+// after a rebinding the port change.
 //
-//   - interface 0 "sut-side": SUT address ⇄ Proxy.Addr, as the SUT sees it;
-//   - interface 1 "server-side": the proxy's upstream socket ⇄ the server,
-//     as the server sees it, so after Rebind the client port changes here.
-//
-// Each datagram appears where the proxy received it (inbound) and, unless
-// it was dropped, again where it sent it (outbound, later when delayed,
-// twice when duplicated). Dropped datagrams carry the packet comment
-// "dropped by impairment (reason)". The SUT-side leg keeps one UDP
-// 5-tuple for the whole session even across a rebinding, so Wireshark given
-// the key log decrypts every record there; the server-side leg is decrypted
-// until a rebinding starts a new 5-tuple there. Filter one leg with
-// frame.interface_id == 0 to avoid seeing each record twice.
+// Wireshark given the key log decrypts the whole session, before and after
+// a rebinding (it follows a tls12_cid session by its CID across ports). A
+// capture of both legs would not decrypt: Wireshark merges the two copies of
+// the session by their CID and then misattributes one leg's server records.
 //
 // # Flights
 //

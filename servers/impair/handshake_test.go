@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/dtls/v2"
+
 	"github.com/lwm2m-conform/lwm2m-conform/events"
 	"github.com/lwm2m-conform/lwm2m-conform/servers/dtlswire"
 )
@@ -145,6 +147,46 @@ func TestDropMultiDatagramFlight(t *testing.T) {
 	sh := recordsWhere(log, map[string]string{"dir": "down", "handshake": "server_hello"})
 	if len(sh) < 2 || sh[0].Fields["dropped"] != "true" || sh[1].Fields["dropped"] != "" {
 		t.Fatalf("server_hello records %+v", sh)
+	}
+}
+
+// With client authentication the SUT's second flight starts with its
+// Certificate; the ClientKeyExchange after it is part of the same flight.
+func TestDropClientCertificateFlight(t *testing.T) {
+	srvCfg, cliCfg := certConfigs(t)
+	srvCfg.ClientAuth = dtls.RequireAnyClientCert
+	cliCfg.Certificates = srvCfg.Certificates
+	cliCfg.MTU = 250 // split the client flight
+	srv := startEchoServer(t, srvCfg)
+	log := events.NewLog()
+	p := startProxy(t, Config{Upstream: srv.addr(), Events: log,
+		DropFlight: []Flight{{Dir: Up, Handshake: dtlswire.HandshakeCertificate, Occurrence: 1}}})
+	c, err := dialThrough(t, p.Addr(), cliCfg, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, c, "after a lost client certificate flight")
+	st := p.Stats()
+	if st.DroppedUp < 2 {
+		t.Fatalf("stats %+v: the split flight should lose several datagrams", st)
+	}
+	kinds := map[string]bool{}
+	for _, e := range recordsWhere(log, map[string]string{"dir": "up", "dropped": "true"}) {
+		kinds[e.Fields["handshake"]] = true
+		if e.Fields["reason"] != "drop_flight certificate #1" {
+			t.Fatalf("dropped %+v", e.Fields)
+		}
+	}
+	if !kinds["certificate"] || !kinds["client_key_exchange"] {
+		t.Fatalf("dropped handshake messages %v, want the whole flight", kinds)
+	}
+	if r := findRetransmission(st, Up, dtlswire.HandshakeCertificate, 2); r == nil {
+		t.Fatalf("no client Certificate flight retransmission in %+v", st.Retransmissions)
+	}
+	for _, r := range st.Retransmissions {
+		if r.Handshake == dtlswire.HandshakeClientKeyExchange {
+			t.Fatalf("ClientKeyExchange counted as a flight of its own: %+v", st.Retransmissions)
+		}
 	}
 }
 

@@ -11,9 +11,11 @@ import (
 	"github.com/lwm2m-conform/lwm2m-conform/servers/dtlswire"
 )
 
-// maxUndecodableNotes bounds the notes about datagrams that are not DTLS,
-// so a NoSec case through the proxy cannot flood the timeline.
-const maxUndecodableNotes = 16
+// maxRepeatedNotes bounds the notes about datagrams that are not DTLS (a
+// NoSec case through the proxy) and about MTU drops (a flight retransmitted
+// until the handshake times out), so neither floods the timeline; the
+// Record events still describe every datagram.
+const maxRepeatedNotes = 16
 
 // draws are the random numbers one datagram consumes. Every datagram takes
 // all of them whatever is decided, so one decision never shifts the draws
@@ -43,21 +45,7 @@ func (p *Proxy) arrive(d Dir, data []byte, peer *net.UDPAddr, at time.Time) {
 	flightDrop := p.flights.observe(d, recs, at)
 
 	var v verdict
-	switch {
-	case d == Down && p.sut == nil:
-		v.drop = "no SUT address known yet"
-	case p.drop[d][idx]:
-		v.drop = fmt.Sprintf("drop_%s #%d", d, idx)
-	case flightDrop != "":
-		v.drop = flightDrop
-	case p.cfg.MTU > 0 && len(data) > p.cfg.MTU:
-		v.drop = fmt.Sprintf("mtu: %d bytes exceed %d", len(data), p.cfg.MTU)
-		evs = append(evs, noteEvent(at, fmt.Sprintf("%s datagram #%d of %d bytes exceeds the MTU of %d bytes: dropped", d, idx, len(data), p.cfg.MTU),
-			map[string]string{"what": "mtu_drop", "dir": d.String(), "n": strconv.Itoa(idx),
-				"size": strconv.Itoa(len(data)), "mtu": strconv.Itoa(p.cfg.MTU)}))
-	case dr.loss < p.cfg.Loss:
-		v.drop = "loss"
-	}
+	v.drop, evs = p.dropReason(d, idx, len(data), flightDrop, dr.loss, at, evs)
 	p.stats.count(d, v.drop != "")
 
 	local := peer // Down: the upstream socket it arrived on
@@ -77,7 +65,7 @@ func (p *Proxy) arrive(d Dir, data []byte, peer *net.UDPAddr, at time.Time) {
 	}
 
 	evs = append(evs, recordEvents(d, idx, p.remote(d), recs, v, at)...)
-	if perr != nil && p.undecodable < maxUndecodableNotes {
+	if perr != nil && p.undecodable < maxRepeatedNotes {
 		p.undecodable++
 		evs = append(evs, noteEvent(at, fmt.Sprintf("%s datagram #%d of %d bytes not decodable as DTLS: %v", d, idx, len(data), perr),
 			map[string]string{"what": "undecodable", "dir": d.String(), "n": strconv.Itoa(idx), "error": perr.Error()}))
@@ -92,6 +80,30 @@ func (p *Proxy) arrive(d Dir, data []byte, peer *net.UDPAddr, at time.Time) {
 			p.cfg.Events.Add(e)
 		}
 	}
+}
+
+// dropReason says why datagram #idx of direction d is dropped, "" if it is
+// not, in order of precedence; an MTU drop adds a note to evs. The caller
+// holds p.mu.
+func (p *Proxy) dropReason(d Dir, idx, size int, flightDrop string, loss float64, at time.Time, evs []events.Event) (string, []events.Event) {
+	switch {
+	case d == Down && p.sut == nil:
+		return "no SUT address known yet", evs
+	case p.drop[d][idx]:
+		return fmt.Sprintf("drop_%s #%d", d, idx), evs
+	case flightDrop != "":
+		return flightDrop, evs
+	case p.cfg.MTU > 0 && size > p.cfg.MTU:
+		if p.mtuNotes++; p.mtuNotes <= maxRepeatedNotes {
+			evs = append(evs, noteEvent(at, fmt.Sprintf("%s datagram #%d of %d bytes exceeds the MTU of %d bytes: dropped", d, idx, size, p.cfg.MTU),
+				map[string]string{"what": "mtu_drop", "dir": d.String(), "n": strconv.Itoa(idx),
+					"size": strconv.Itoa(size), "mtu": strconv.Itoa(p.cfg.MTU)}))
+		}
+		return fmt.Sprintf("mtu: %d bytes exceed %d", size, p.cfg.MTU), evs
+	case loss < p.cfg.Loss:
+		return "loss", evs
+	}
+	return "", evs
 }
 
 // learnSUT follows the SUT's address; the caller holds p.mu.

@@ -37,7 +37,8 @@ type Proxy struct {
 	flights     *flightTracker
 	cids        cidLengths
 	stats       Stats
-	undecodable int
+	undecodable int // notes written about undecodable datagrams
+	mtuNotes    int // MTU drops seen, noted up to maxRepeatedNotes
 
 	closeOnce sync.Once
 	closeErr  error
@@ -65,7 +66,7 @@ func Start(ctx context.Context, cfg Config) (*Proxy, error) {
 	}
 	laddr, err := net.ResolveUDPAddr("udp", cfg.listen())
 	if err != nil {
-		return nil, fmt.Errorf("impair: listen address %q: %w", cfg.Listen, err)
+		return nil, fmt.Errorf("impair: listen address %q: %w", cfg.listen(), err)
 	}
 	if p.ln, err = net.ListenUDP("udp", laddr); err != nil {
 		return nil, fmt.Errorf("impair: listen: %w", err)
@@ -83,6 +84,9 @@ func Start(ctx context.Context, cfg Config) (*Proxy, error) {
 			return nil, err
 		}
 	}
+	p.note(fmt.Sprintf("impairment proxy %s → %s (%s), seed %d", p.lnAddr, cfg.Upstream, cfg.describe(), p.seed),
+		map[string]string{"what": "impair_start", "listen": p.lnAddr.String(), "upstream": cfg.Upstream.String(),
+			"seed": fmt.Sprint(p.seed), "impairments": cfg.describe()})
 	p.sched[Up] = newScheduler(p.sendUp)
 	p.sched[Down] = newScheduler(p.sendDown)
 	p.wg.Add(4)
@@ -97,9 +101,6 @@ func Start(ctx context.Context, cfg Config) (*Proxy, error) {
 		case <-p.done:
 		}
 	}()
-	p.note(fmt.Sprintf("impairment proxy %s → %s (%s), seed %d", p.lnAddr, cfg.Upstream, cfg.describe(), p.seed),
-		map[string]string{"what": "impair_start", "listen": p.lnAddr.String(), "upstream": cfg.Upstream.String(),
-			"seed": fmt.Sprint(p.seed), "impairments": cfg.describe()})
 	return p, nil
 }
 

@@ -226,8 +226,8 @@ func TestGarbageIsForwardedAndNoted(t *testing.T) {
 		}
 	}
 	notes := notesWhat(log, "undecodable")
-	if len(notes) != maxUndecodableNotes {
-		t.Fatalf("%d undecodable notes, want the cap %d", len(notes), maxUndecodableNotes)
+	if len(notes) != maxRepeatedNotes {
+		t.Fatalf("%d undecodable notes, want the cap %d", len(notes), maxRepeatedNotes)
 	}
 	if st := p.Stats(); st.Up != 4*len(junk) || st.DroppedUp != 0 {
 		t.Fatalf("stats %+v", st)

@@ -1,0 +1,5 @@
+package suites
+
+import . "github.com/onsi/ginkgo/v2"
+
+var _ = Describe("ciphers", Label("ciphers"), func() { specsFor("ciphers") })

@@ -1,0 +1,5 @@
+package suites
+
+import . "github.com/onsi/ginkgo/v2"
+
+var _ = Describe("psk", Label("psk"), func() { specsFor("psk") })

@@ -1,0 +1,5 @@
+package suites
+
+import . "github.com/onsi/ginkgo/v2"
+
+var _ = Describe("retransmission", Label("retransmission"), func() { specsFor("retransmission") })
