@@ -64,9 +64,14 @@ func cmdReproduce(args []string) error {
 	}
 	fmt.Printf("\nobserved %s\nverdict  %s — %s\n", res.Observation, res.Verdict, res.Reason)
 	if res.EvidenceDir != "" {
-		fmt.Printf("evidence %s (events.json, sut-output.log, sslkeylog.txt)\n", res.EvidenceDir)
+		fmt.Printf("evidence %s (events.json, sut-output.log, sslkeylog.txt, capture.pcapng for proxied cases)\n", res.EvidenceDir)
 		if _, err := os.Stat(filepath.Join(res.EvidenceDir, "sslkeylog.txt")); err == nil {
 			fmt.Printf("         Wireshark: Preferences → Protocols → TLS → (Pre)-Master-Secret log filename = %s\n", filepath.Join(res.EvidenceDir, "sslkeylog.txt"))
+		}
+		if _, err := os.Stat(filepath.Join(res.EvidenceDir, "capture.pcapng")); err == nil {
+			fmt.Printf("         capture: tshark -r %s -o tls.keylog_file:%s -d udp.port==PORT,dtls -d dtls.port==PORT,coap\n",
+				filepath.Join(res.EvidenceDir, "capture.pcapng"), filepath.Join(res.EvidenceDir, "sslkeylog.txt"))
+			fmt.Println("         (PORT = the harness server port: the destination of the first packet)")
 		}
 	}
 	if res.Verdict == verdict.Fail && res.Baseline == "" {
