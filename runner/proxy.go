@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lwm2m-conform/lwm2m-conform/events"
+	"github.com/lwm2m-conform/lwm2m-conform/servers/dtlswire"
 	"github.com/lwm2m-conform/lwm2m-conform/servers/impair"
 )
 
@@ -52,7 +53,7 @@ func (cr *caseRun) stopProxy() {
 		for _, d := range rt.Intervals {
 			iv = append(iv, d.Round(1e6).String())
 		}
-		parts = append(parts, fmt.Sprintf("%s handshake type %d ×%d after %s", dir, rt.Handshake, rt.Count, strings.Join(iv, ", ")))
+		parts = append(parts, fmt.Sprintf("%s %s ×%d after %s", dir, dtlswire.HandshakeTypeName(rt.Handshake), rt.Count, strings.Join(iv, ", ")))
 	}
 	summary := fmt.Sprintf("proxy: %d datagrams up, %d down, %d dropped", st.Up, st.Down, st.DroppedUp+st.DroppedDown)
 	if len(parts) > 0 {
