@@ -21,6 +21,9 @@ vet:
 # `make fuzz` runs the fuzzers themselves.
 test: build vet
 	$(GO) test -count=1 -timeout 15m ./...
+	@# The whole catalogue once more through the exec path (the reference
+	@# client as a separate process), as a third-party client would run.
+	$(BIN) run --sut fixtures/sut/reference-exec.yaml --out $$(mktemp -d)/exec-reports
 
 # Materialise every PKI world of the catalogue into fixtures/generated/.
 fixtures: build
