@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // expand turns a table into cases: the cross product of its dimensions,
 // minus the declared drops, each combination judged by the first rule
@@ -58,7 +61,7 @@ func (t *table) build(combo map[string]string, chosen []*dimValue, known func(st
 		Labels: append([]string(nil), t.labels...),
 		SUT:    Provisioning{Usage: UsageUnset},
 	}
-	if !contains(c.Labels, t.area) {
+	if !slices.Contains(c.Labels, t.area) {
 		c.Labels = append([]string{t.area}, c.Labels...)
 	}
 	r := &resolver{vars: vars, known: known}
@@ -76,7 +79,7 @@ func (t *table) build(combo map[string]string, chosen []*dimValue, known func(st
 			return c, true, c.check(t.file)
 		}
 	}
-	return c, false, t.rulesAt.errf("no rule gives a verdict for %s: the table must cover every combination", id)
+	return c, false, t.rulesAt.Errorf("no rule gives a verdict for %s: the table must cover every combination", id)
 }
 
 // resolver merges fragments into a case, substituting $vars and checking
@@ -92,15 +95,15 @@ func (r *resolver) ref(x ref) string {
 	if strings.HasPrefix(v, "$") {
 		sub, ok := r.vars[v[1:]]
 		if !ok {
-			r.fail(x.at.errf("unknown variable %s (no dimension value defines it)", v))
+			r.fail(x.at.Errorf("unknown variable %s (no dimension value defines it)", v))
 			return ""
 		}
 		v = sub
 	}
 	if !strings.Contains(v, "/") {
-		r.fail(x.at.errf("certificate reference %q must be world/name", v))
+		r.fail(x.at.Errorf("certificate reference %q must be world/name", v))
 	} else if r.known != nil && !r.known(v) {
-		r.fail(x.at.errf("unknown certificate %q (no such world or certificate in fixtures/worlds)", v))
+		r.fail(x.at.Errorf("unknown certificate %q (no such world or certificate in fixtures/worlds)", v))
 	}
 	return v
 }

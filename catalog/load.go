@@ -7,7 +7,20 @@ import (
 	"sort"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 )
+
+// LoadError names the file, line and field of a problem in a case table.
+type LoadError = yamlpos.Error
+
+// wording is how case-table errors have always been phrased.
+var wording = yamlpos.Wording{
+	RepeatedKey: func(int) string { return "duplicate key" },
+	NotFloat: func(_ string, min, max float64) string {
+		return fmt.Sprintf("want a fraction between %g and %g", min, max)
+	},
+}
 
 // Catalogue is every case of every table, in file then table order.
 type Catalogue struct {
@@ -60,7 +73,8 @@ func Parse(file string, data []byte, known func(ref string) bool) ([]Case, error
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, &LoadError{File: file, Line: 1, Msg: "empty case table"}
 	}
-	t, err := parseTable(file, node{file: file, n: doc.Content[0]})
+	src := &yamlpos.Source{File: file, Wording: wording}
+	t, err := parseTable(file, src.Root(doc.Content[0]))
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,12 @@ package catalog
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 )
 
 // table is one case-table file: dimensions whose cross product makes the
@@ -16,7 +20,7 @@ type table struct {
 	dims             []dimension
 	drops            []drop
 	rules            []rule
-	rulesAt          node
+	rulesAt          yamlpos.Node
 }
 
 type dimension struct {
@@ -37,13 +41,13 @@ type fragment []func(c *Case, r *resolver)
 // ref is a certificate reference ("world/name" or "$var") and where it was written.
 type ref struct {
 	val string
-	at  node
+	at  yamlpos.Node
 }
 
 type drop struct {
 	when   map[string][]string
 	reason string
-	at     node
+	at     yamlpos.Node
 }
 
 type rule struct {
@@ -52,33 +56,33 @@ type rule struct {
 	basis       Basis
 	source      string
 	unvalidated bool
-	at          node
+	at          yamlpos.Node
 }
 
-func parseTable(file string, root node) (*table, error) {
-	_, f, err := root.mapping("area", "labels", "id", "description", "defaults", "dimensions", "drop", "rules")
+func parseTable(file string, root yamlpos.Node) (*table, error) {
+	_, f, err := root.Fields("area", "labels", "id", "description", "defaults", "dimensions", "drop", "rules")
 	if err != nil {
 		return nil, err
 	}
 	t := &table{file: file}
 	for _, req := range []string{"area", "id", "dimensions", "rules"} {
 		if _, ok := f[req]; !ok {
-			return nil, root.errf("missing field %q", req)
+			return nil, root.Errorf("missing field %q", req)
 		}
 	}
-	if t.area, err = f["area"].str(); err != nil {
+	if t.area, err = f["area"].Str(); err != nil {
 		return nil, err
 	}
-	if t.idTmpl, err = f["id"].str(); err != nil {
+	if t.idTmpl, err = f["id"].Str(); err != nil {
 		return nil, err
 	}
 	if d, ok := f["description"]; ok {
-		if t.descTmpl, err = d.str(); err != nil {
+		if t.descTmpl, err = d.Str(); err != nil {
 			return nil, err
 		}
 	}
 	if l, ok := f["labels"]; ok {
-		if t.labels, err = l.strList(); err != nil {
+		if t.labels, err = l.StrOrList(); err != nil {
 			return nil, err
 		}
 	}
@@ -92,16 +96,16 @@ func parseTable(file string, root node) (*table, error) {
 	}
 	for _, d := range t.dims {
 		if !strings.Contains(t.idTmpl, "{"+d.name+"}") {
-			return nil, f["id"].errf("id template does not use dimension {%s}: case ids would collide", d.name)
+			return nil, f["id"].Errorf("id template does not use dimension {%s}: case ids would collide", d.name)
 		}
 	}
 	if d, ok := f["drop"]; ok {
-		items, err := d.seq()
+		items, err := d.Items()
 		if err != nil {
 			return nil, err
 		}
 		for _, it := range items {
-			_, df, err := it.mapping("when", "reason")
+			_, df, err := it.Fields("when", "reason")
 			if err != nil {
 				return nil, err
 			}
@@ -110,15 +114,15 @@ func parseTable(file string, root node) (*table, error) {
 				return nil, err
 			}
 			if r, ok := df["reason"]; !ok {
-				return nil, it.errf("a drop needs a reason")
-			} else if dr.reason, err = r.str(); err != nil {
+				return nil, it.Errorf("a drop needs a reason")
+			} else if dr.reason, err = r.Str(); err != nil {
 				return nil, err
 			}
 			t.drops = append(t.drops, dr)
 		}
 	}
 	t.rulesAt = f["rules"]
-	items, err := f["rules"].seq()
+	items, err := f["rules"].Items()
 	if err != nil {
 		return nil, err
 	}
@@ -132,35 +136,35 @@ func parseTable(file string, root node) (*table, error) {
 	return t, nil
 }
 
-func parseDimensions(x node) ([]dimension, error) {
-	items, err := x.seq()
+func parseDimensions(x yamlpos.Node) ([]dimension, error) {
+	items, err := x.Items()
 	if err != nil {
 		return nil, err
 	}
 	var dims []dimension
 	seen := map[string]bool{}
 	for _, it := range items {
-		_, f, err := it.mapping("name", "values")
+		_, f, err := it.Fields("name", "values")
 		if err != nil {
 			return nil, err
 		}
 		nameNode, ok := f["name"]
 		if !ok {
-			return nil, it.errf("a dimension needs a name")
+			return nil, it.Errorf("a dimension needs a name")
 		}
 		d := dimension{}
-		if d.name, err = nameNode.str(); err != nil {
+		if d.name, err = nameNode.Str(); err != nil {
 			return nil, err
 		}
 		if seen[d.name] {
-			return nil, nameNode.errf("duplicate dimension %q", d.name)
+			return nil, nameNode.Errorf("duplicate dimension %q", d.name)
 		}
 		seen[d.name] = true
 		vn, ok := f["values"]
 		if !ok {
-			return nil, it.errf("dimension %q has no values", d.name)
+			return nil, it.Errorf("dimension %q has no values", d.name)
 		}
-		keys, vals, err := vn.mapping()
+		keys, vals, err := vn.Fields()
 		if err != nil {
 			return nil, err
 		}
@@ -172,31 +176,31 @@ func parseDimensions(x node) ([]dimension, error) {
 			d.values = append(d.values, v)
 		}
 		if len(d.values) == 0 {
-			return nil, vn.errf("dimension %q has no values", d.name)
+			return nil, vn.Errorf("dimension %q has no values", d.name)
 		}
 		dims = append(dims, d)
 	}
 	return dims, nil
 }
 
-func parseDimValue(key string, x node) (dimValue, error) {
+func parseDimValue(key string, x yamlpos.Node) (dimValue, error) {
 	v := dimValue{key: key, text: key, vars: map[string]string{}}
-	_, f, err := x.mapping("text", "vars", "sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive")
+	_, f, err := x.Fields("text", "vars", "sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive")
 	if err != nil {
 		return v, err
 	}
 	if t, ok := f["text"]; ok {
-		if v.text, err = t.str(); err != nil {
+		if v.text, err = t.Str(); err != nil {
 			return v, err
 		}
 	}
 	if vs, ok := f["vars"]; ok {
-		keys, m, err := vs.mapping()
+		keys, m, err := vs.Fields()
 		if err != nil {
 			return v, err
 		}
 		for _, k := range keys {
-			if v.vars[k], err = m[k].str(); err != nil {
+			if v.vars[k], err = m[k].Str(); err != nil {
 				return v, err
 			}
 		}
@@ -206,12 +210,12 @@ func parseDimValue(key string, x node) (dimValue, error) {
 }
 
 // parseFragment reads the case parts of a mapping.
-func parseFragment(x node, allowExtra bool) (fragment, error) {
+func parseFragment(x yamlpos.Node, allowExtra bool) (fragment, error) {
 	allowed := []string{"sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive"}
 	if allowExtra {
 		allowed = append(allowed, "text", "vars")
 	}
-	keys, f, err := x.mapping(allowed...)
+	keys, f, err := x.Fields(allowed...)
 	if err != nil {
 		return nil, err
 	}
@@ -228,25 +232,25 @@ func parseFragment(x node, allowExtra bool) (fragment, error) {
 			part, err = parseWire(v)
 		case "scenario":
 			var sc string
-			if sc, err = v.str(); err == nil && !contains(Scenarios, sc) {
-				err = v.errf("unknown scenario %q (want one of %v)", sc, Scenarios[1:])
+			if sc, err = v.Str(); err == nil && !slices.Contains(Scenarios, sc) {
+				err = v.Errorf("unknown scenario %q (want one of %v)", sc, Scenarios[1:])
 			}
 			part = fragment{func(c *Case, _ *resolver) { c.Scenario = sc }}
 		case "impair":
 			part, err = parseImpair(v)
 		case "requires":
 			var caps []string
-			if caps, err = v.strList(); err == nil {
+			if caps, err = v.StrOrList(); err == nil {
 				for _, cp := range caps {
-					if !contains(Capabilities, cp) {
-						err = v.errf("unknown capability %q (want one of %v)", cp, Capabilities)
+					if !slices.Contains(Capabilities, cp) {
+						err = v.Errorf("unknown capability %q (want one of %v)", cp, Capabilities)
 					}
 				}
 			}
 			part = fragment{func(c *Case, _ *resolver) { c.Requires = append(c.Requires, caps...) }}
 		case "stay_alive":
 			var b bool
-			b, err = v.boolean()
+			b, err = v.Bool()
 			part = fragment{func(c *Case, _ *resolver) { c.StayAlive = b }}
 		}
 		if err != nil {
@@ -257,8 +261,8 @@ func parseFragment(x node, allowExtra bool) (fragment, error) {
 	return fr, nil
 }
 
-func parseSUT(x node) (fragment, error) {
-	keys, f, err := x.mapping("mode", "usage", "server_public_key", "trust_store", "client_cert", "host", "sni", "cipher_suites",
+func parseSUT(x yamlpos.Node) (fragment, error) {
+	keys, f, err := x.Fields("mode", "usage", "server_public_key", "trust_store", "client_cert", "host", "sni", "cipher_suites",
 		"psk_identity", "psk_key_len", "psk_wrong_key", "cid", "lifetime")
 	if err != nil {
 		return nil, err
@@ -269,12 +273,12 @@ func parseSUT(x node) (fragment, error) {
 		var set func(c *Case, r *resolver)
 		switch k {
 		case "mode", "host", "sni", "psk_identity":
-			s, err := v.str()
+			s, err := v.Str()
 			if err != nil {
 				return nil, err
 			}
-			if k == "mode" && !contains([]string{"cert", "psk", "nosec"}, s) {
-				return nil, v.errf("unknown security mode %q (want cert, psk, nosec)", s)
+			if k == "mode" && !slices.Contains([]string{"cert", "psk", "nosec"}, s) {
+				return nil, v.Errorf("unknown security mode %q (want cert, psk, nosec)", s)
 			}
 			set = map[string]func(c *Case, r *resolver){
 				"mode":         func(c *Case, _ *resolver) { c.SUT.Mode = s },
@@ -311,19 +315,19 @@ func parseSUT(x node) (fragment, error) {
 			}
 			set = func(c *Case, _ *resolver) { c.SUT.CipherSuites = ids }
 		case "psk_key_len":
-			n, err := v.integer(1, 65535)
+			n, err := v.Int(1, 65535)
 			if err != nil {
 				return nil, err
 			}
 			set = func(c *Case, _ *resolver) { c.SUT.PSKKeyLen = n }
 		case "lifetime":
-			n, err := v.integer(1, 86400)
+			n, err := v.Int(1, 86400)
 			if err != nil {
 				return nil, err
 			}
 			set = func(c *Case, _ *resolver) { c.SUT.Lifetime = n }
 		case "psk_wrong_key", "cid":
-			b, err := v.boolean()
+			b, err := v.Bool()
 			if err != nil {
 				return nil, err
 			}
@@ -338,8 +342,8 @@ func parseSUT(x node) (fragment, error) {
 	return fr, nil
 }
 
-func parsePeer(x node) (fragment, error) {
-	keys, f, err := x.mapping("chain", "key", "psk_identity", "psk_key_len", "cipher_suites", "cid")
+func parsePeer(x yamlpos.Node) (fragment, error) {
+	keys, f, err := x.Fields("chain", "key", "psk_identity", "psk_key_len", "cipher_suites", "cid")
 	if err != nil {
 		return nil, err
 	}
@@ -360,13 +364,13 @@ func parsePeer(x node) (fragment, error) {
 			}
 			fr = append(fr, func(c *Case, rs *resolver) { c.Peer.Key = rs.ref(r) })
 		case "psk_identity":
-			s, err := v.str()
+			s, err := v.Str()
 			if err != nil {
 				return nil, err
 			}
 			fr = append(fr, func(c *Case, _ *resolver) { c.Peer.PSKIdentity = s })
 		case "psk_key_len":
-			n, err := v.integer(1, 65535)
+			n, err := v.Int(1, 65535)
 			if err != nil {
 				return nil, err
 			}
@@ -378,7 +382,7 @@ func parsePeer(x node) (fragment, error) {
 			}
 			fr = append(fr, func(c *Case, _ *resolver) { c.Peer.CipherSuites = ids })
 		case "cid":
-			b, err := v.boolean()
+			b, err := v.Bool()
 			if err != nil {
 				return nil, err
 			}
@@ -388,8 +392,8 @@ func parsePeer(x node) (fragment, error) {
 	return fr, nil
 }
 
-func parseWire(x node) (fragment, error) {
-	keys, f, err := x.mapping("sni", "no_sni", "suites_exactly", "weak_suites", "cid", "resumed", "same_session")
+func parseWire(x yamlpos.Node) (fragment, error) {
+	keys, f, err := x.Fields("sni", "no_sni", "suites_exactly", "weak_suites", "cid", "resumed", "same_session")
 	if err != nil {
 		return nil, err
 	}
@@ -397,14 +401,14 @@ func parseWire(x node) (fragment, error) {
 	for _, k := range keys {
 		v := f[k]
 		if k == "sni" {
-			s, err := v.str()
+			s, err := v.Str()
 			if err != nil {
 				return nil, err
 			}
 			fr = append(fr, func(c *Case, _ *resolver) { c.Wire.SNI, c.Wire.NoSNI = s, false })
 			continue
 		}
-		b, err := v.boolean()
+		b, err := v.Bool()
 		if err != nil {
 			return nil, err
 		}
@@ -425,8 +429,8 @@ func parseWire(x node) (fragment, error) {
 	return fr, nil
 }
 
-func parseImpair(x node) (fragment, error) {
-	keys, f, err := x.mapping("loss", "drop_up", "drop_flight", "seed")
+func parseImpair(x yamlpos.Node) (fragment, error) {
+	keys, f, err := x.Fields("loss", "drop_up", "drop_flight", "seed")
 	if err != nil {
 		return nil, err
 	}
@@ -435,47 +439,47 @@ func parseImpair(x node) (fragment, error) {
 		v := f[k]
 		switch k {
 		case "loss":
-			l, err := strconv.ParseFloat(v.n.Value, 64)
-			if err != nil || l < 0 || l > 1 {
-				return nil, v.errf("want a fraction between 0 and 1")
+			l, err := v.Float(0, 1)
+			if err != nil {
+				return nil, err
 			}
 			imp.Loss = l
 		case "drop_up":
-			items, err := v.seq()
+			items, err := v.Items()
 			if err != nil {
 				return nil, err
 			}
 			for _, it := range items {
-				n, err := it.integer(1, 1000)
+				n, err := it.Int(1, 1000)
 				if err != nil {
 					return nil, err
 				}
 				imp.DropUp = append(imp.DropUp, n)
 			}
 		case "drop_flight":
-			fl, err := v.strList()
+			fl, err := v.StrOrList()
 			if err != nil {
 				return nil, err
 			}
 			for _, x := range fl {
 				if x != "server_hello" {
-					return nil, v.errf("unknown flight %q (want server_hello)", x)
+					return nil, v.Errorf("unknown flight %q (want server_hello)", x)
 				}
 			}
 			imp.DropFlight = fl
 		case "seed":
-			n, err := strconv.ParseInt(v.n.Value, 10, 64)
+			n, err := v.Int(math.MinInt, math.MaxInt)
 			if err != nil {
-				return nil, v.errf("want an integer")
+				return nil, v.Errorf("want an integer")
 			}
-			imp.Seed = n
+			imp.Seed = int64(n)
 		}
 	}
 	return fragment{func(c *Case, _ *resolver) { cp := imp; c.Impair = &cp }}, nil
 }
 
-func suiteList(v node) ([]uint16, error) {
-	items, err := v.strList()
+func suiteList(v yamlpos.Node) ([]uint16, error) {
+	items, err := v.StrOrList()
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +487,7 @@ func suiteList(v node) ([]uint16, error) {
 	for _, s := range items {
 		id, err := strconv.ParseUint(s, 0, 16)
 		if err != nil {
-			return nil, v.errf("cipher suite %q is not a 16-bit number such as 0xC0A8", s)
+			return nil, v.Errorf("cipher suite %q is not a 16-bit number such as 0xC0A8", s)
 		}
 		ids = append(ids, uint16(id))
 	}
@@ -491,8 +495,8 @@ func suiteList(v node) ([]uint16, error) {
 }
 
 // parseUsage accepts 0..3 and "unset"; anything else is a load-time error.
-func parseUsage(v node) (int, error) {
-	s, err := v.str()
+func parseUsage(v yamlpos.Node) (int, error) {
+	s, err := v.Str()
 	if err != nil {
 		return 0, err
 	}
@@ -502,16 +506,16 @@ func parseUsage(v node) (int, error) {
 	case "unset":
 		return UsageUnset, nil
 	}
-	return 0, v.errf("unknown certificate usage %q (want 0, 1, 2, 3 or unset)", s)
+	return 0, v.Errorf("unknown certificate usage %q (want 0, 1, 2, 3 or unset)", s)
 }
 
-func oneRef(x node) (ref, error) {
-	s, err := x.str()
+func oneRef(x yamlpos.Node) (ref, error) {
+	s, err := x.Str()
 	return ref{val: s, at: x}, err
 }
 
-func refList(x node) ([]ref, error) {
-	items, err := x.seq()
+func refList(x yamlpos.Node) ([]ref, error) {
+	items, err := x.Items()
 	if err != nil {
 		return nil, err
 	}
@@ -526,11 +530,11 @@ func refList(x node) ([]ref, error) {
 	return out, nil
 }
 
-func (t *table) parseWhen(x node, parent node) (map[string][]string, error) {
-	if x.n == nil {
-		return nil, parent.errf("missing field \"when\"")
+func (t *table) parseWhen(x yamlpos.Node, parent yamlpos.Node) (map[string][]string, error) {
+	if x.IsZero() {
+		return nil, parent.Errorf("missing field \"when\"")
 	}
-	keys, f, err := x.mapping()
+	keys, f, err := x.Fields()
 	if err != nil {
 		return nil, err
 	}
@@ -538,15 +542,15 @@ func (t *table) parseWhen(x node, parent node) (map[string][]string, error) {
 	for _, k := range keys {
 		d := t.dim(k)
 		if d == nil {
-			return nil, f[k].errf("unknown dimension %q", k)
+			return nil, f[k].Errorf("unknown dimension %q", k)
 		}
-		vals, err := f[k].strList()
+		vals, err := f[k].StrOrList()
 		if err != nil {
 			return nil, err
 		}
 		for _, v := range vals {
 			if d.value(v) == nil {
-				return nil, f[k].errf("dimension %s has no value %q", k, v)
+				return nil, f[k].Errorf("dimension %s has no value %q", k, v)
 			}
 		}
 		when[k] = vals
@@ -554,8 +558,8 @@ func (t *table) parseWhen(x node, parent node) (map[string][]string, error) {
 	return when, nil
 }
 
-func (t *table) parseRule(x node) (rule, error) {
-	_, f, err := x.mapping("when", "expect", "basis", "source", "unvalidated")
+func (t *table) parseRule(x yamlpos.Node) (rule, error) {
+	_, f, err := x.Fields("when", "expect", "basis", "source", "unvalidated")
 	if err != nil {
 		return rule{}, err
 	}
@@ -565,23 +569,23 @@ func (t *table) parseRule(x node) (rule, error) {
 	}
 	for _, req := range []string{"expect", "basis", "source"} {
 		if _, ok := f[req]; !ok {
-			return r, x.errf("a rule needs %q", req)
+			return r, x.Errorf("a rule needs %q", req)
 		}
 	}
-	e, _ := f["expect"].str()
+	e, _ := f["expect"].Str()
 	if r.expect = Expect(e); r.expect != Accept && r.expect != Reject {
-		return r, f["expect"].errf("unknown value %q (want accept, reject)", e)
+		return r, f["expect"].Errorf("unknown value %q (want accept, reject)", e)
 	}
-	b, _ := f["basis"].str()
+	b, _ := f["basis"].Str()
 	if r.basis = Basis(b); r.basis != BasisSeed && r.basis != BasisRFC && r.basis != BasisUnspecified {
-		return r, f["basis"].errf("unknown value %q (want seed, rfc, unspecified)", b)
+		return r, f["basis"].Errorf("unknown value %q (want seed, rfc, unspecified)", b)
 	}
-	if r.source, err = f["source"].str(); err != nil || strings.TrimSpace(r.source) == "" {
-		return r, f["source"].errf("a rule must cite its source")
+	if r.source, err = f["source"].Str(); err != nil || strings.TrimSpace(r.source) == "" {
+		return r, f["source"].Errorf("a rule must cite its source")
 	}
 	if u, ok := f["unvalidated"]; ok {
-		if r.unvalidated, err = strconv.ParseBool(u.n.Value); err != nil {
-			return r, u.errf("want true or false")
+		if r.unvalidated, err = u.Bool(); err != nil {
+			return r, err
 		}
 	}
 	return r, nil
@@ -608,11 +612,11 @@ func (d *dimension) value(key string) *dimValue {
 // matches reports whether a combination satisfies a when-clause.
 func matches(when map[string][]string, combo map[string]string) bool {
 	for dim, vals := range when {
-		if !contains(vals, combo[dim]) {
+		if !slices.Contains(vals, combo[dim]) {
 			return false
 		}
 	}
 	return true
 }
 
-func (r rule) origin() string { return fmt.Sprintf("%s:%d", r.at.file, r.at.n.Line) }
+func (r rule) origin() string { return fmt.Sprintf("%s:%d", r.at.File(), r.at.Line()) }

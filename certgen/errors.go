@@ -1,27 +1,11 @@
 package certgen
 
-import "fmt"
+import "github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 
 // SpecError is a problem in a world spec, located by file, line and field
 // path (for example "certs[2].key"). Line is 0 when the spec was built in
-// code rather than parsed.
-type SpecError struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
+// code rather than parsed, and File is then "<world spec>".
+type SpecError = yamlpos.Error
 
-func (e *SpecError) Error() string {
-	loc := e.File
-	if loc == "" {
-		loc = "<world spec>"
-	}
-	if e.Line > 0 {
-		loc = fmt.Sprintf("%s:%d", loc, e.Line)
-	}
-	if e.Field == "" {
-		return loc + ": " + e.Msg
-	}
-	return loc + ": " + e.Field + ": " + e.Msg
-}
+// unnamed stands for the file of a spec that has none.
+const unnamed = "<world spec>"

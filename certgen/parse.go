@@ -2,37 +2,40 @@ package certgen
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 )
 
 // Parse reads one world spec. file is only used in error messages. The
 // result has passed every check Materialise would make.
 func Parse(file string, data []byte) (*World, error) {
+	where := cmp.Or(file, unnamed)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil || len(doc.Content) == 0 {
 		if err == nil || errors.Is(err, io.EOF) {
-			return nil, &SpecError{File: file, Line: 1, Msg: "empty world spec"}
+			return nil, &SpecError{File: where, Line: 1, Msg: "empty world spec"}
 		}
-		return nil, yamlError(file, err)
+		return nil, yamlError(where, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &SpecError{File: file, Line: extra.Line, Msg: "more than one YAML document (one world per file)"}
+		return nil, &SpecError{File: where, Line: extra.Line, Msg: "more than one YAML document (one world per file)"}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, yamlError(file, err)
+		return nil, yamlError(where, err)
 	}
-	p := &parser{file: file}
-	w, err := p.world(doc.Content[0])
+	src := &yamlpos.Source{File: where, Wording: wording, BlockAtKey: true}
+	w, err := world(file, src.Root(doc.Content[0]))
 	if err != nil {
 		return nil, err
 	}
@@ -53,136 +56,64 @@ func yamlError(file string, err error) error {
 	return &SpecError{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 }
 
-// parser walks the yaml.Node tree so that every error can name its line.
-type parser struct{ file string }
-
-func (p *parser) errf(n *yaml.Node, field, format string, args ...any) error {
-	return &SpecError{File: p.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, args...)}
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func nodeKindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "nothing"
-}
-
-func joinField(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// mapping calls fn for each key of a mapping node, rejecting unknown and
-// repeated keys.
-func (p *parser) mapping(n *yaml.Node, path string, fields []string, fn func(name string, val *yaml.Node, field string, line int) error) error {
-	n = deref(n)
-	if n.Kind != yaml.MappingNode {
-		return p.errf(n, path, "want a mapping with fields %s, got %s", strings.Join(fields, ", "), nodeKindName(n))
-	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], deref(n.Content[i+1])
-		if v.Kind != yaml.ScalarNode && v.Style&yaml.FlowStyle == 0 {
-			// A block mapping or list starts on the line after its key;
-			// errors about it as a whole read better at the key.
-			at := *v
-			at.Line = k.Line
-			v = &at
-		}
-		field := joinField(path, k.Value)
-		if !slices.Contains(fields, k.Value) {
-			return p.errf(k, field, "unknown field (want %s)", strings.Join(fields, ", "))
-		}
-		if first, dup := seen[k.Value]; dup {
-			return p.errf(k, field, "repeated field (first at line %d)", first)
-		}
-		seen[k.Value] = k.Line
-		if err := fn(k.Value, v, field, k.Line); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *parser) str(n *yaml.Node, field string) (string, error) {
-	if n.Kind != yaml.ScalarNode {
-		return "", p.errf(n, field, "want a string, got %s", nodeKindName(n))
-	}
-	if n.Tag == "!!null" {
-		return "", nil
-	}
-	return n.Value, nil
+// wording is how world-spec errors have always been phrased.
+var wording = yamlpos.Wording{
+	NotMapping: func(got string, known []string) string {
+		return fmt.Sprintf("want a mapping with fields %s, got %s", strings.Join(known, ", "), got)
+	},
+	UnknownKey: func(known []string) string {
+		return "unknown field (want " + strings.Join(known, ", ") + ")"
+	},
 }
 
 // enumStr reads a scalar that selects one value of an enumeration; an
 // explicit empty value is an error (omit the field to get the default).
-func (p *parser) enumStr(n *yaml.Node, field string) (string, error) {
-	s, err := p.str(n, field)
+func enumStr(v yamlpos.Node) (string, error) {
+	s, err := v.Str()
 	if err == nil && s == "" {
-		err = p.errf(n, field, "empty value (omit the field for the default)")
+		err = v.Errorf("empty value (omit the field for the default)")
 	}
 	return s, err
 }
 
-func (p *parser) strList(n *yaml.Node, field string) ([]string, error) {
-	if n.Kind != yaml.SequenceNode {
-		return nil, p.errf(n, field, "want a list, got %s", nodeKindName(n))
+// list returns the entries of a list whose absence of list-ness is worded
+// after what it should hold ("a list of certificates").
+func list(v yamlpos.Node, what string) ([]yamlpos.Node, error) {
+	if v.Kind() != yaml.SequenceNode {
+		return nil, v.Errorf("want a list of %s, got %s", what, v.Describe())
 	}
-	out := make([]string, 0, len(n.Content))
-	for i, item := range n.Content {
-		s, err := p.str(deref(item), fmt.Sprintf("%s[%d]", field, i))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
+	return v.Items()
 }
 
-func (p *parser) world(n *yaml.Node) (*World, error) {
-	w := &World{File: p.file, lines: map[string]int{"": n.Line}}
-	err := p.mapping(n, "", []string{"world", "description", "certs", "truststores"}, func(name string, v *yaml.Node, field string, _ int) error {
+func world(file string, n yamlpos.Node) (*World, error) {
+	w := &World{File: file, lines: map[string]int{"": n.Line()}}
+	err := n.Walk([]string{"world", "description", "certs", "truststores"}, func(name string, v yamlpos.Node) error {
 		var err error
-		w.lines[name] = v.Line
+		w.lines[name] = v.Line()
 		switch name {
 		case "world":
-			w.Name, err = p.str(v, field)
+			w.Name, err = v.Str()
 		case "description":
-			w.Description, err = p.str(v, field)
+			w.Description, err = v.Str()
 		case "certs":
-			if v.Kind != yaml.SequenceNode {
-				return p.errf(v, field, "want a list of certificates, got %s", nodeKindName(v))
+			items, err := list(v, "certificates")
+			if err != nil {
+				return err
 			}
-			for i, item := range v.Content {
-				c, err := p.cert(deref(item), fmt.Sprintf("certs[%d]", i))
+			for _, item := range items {
+				c, err := cert(item)
 				if err != nil {
 					return err
 				}
 				w.Certs = append(w.Certs, c)
 			}
 		case "truststores":
-			if v.Kind != yaml.SequenceNode {
-				return p.errf(v, field, "want a list of trust stores, got %s", nodeKindName(v))
+			items, err := list(v, "trust stores")
+			if err != nil {
+				return err
 			}
-			for i, item := range v.Content {
-				ts, err := p.trustStore(deref(item), fmt.Sprintf("truststores[%d]", i))
+			for _, item := range items {
+				ts, err := trustStore(item)
 				if err != nil {
 					return err
 				}
@@ -196,70 +127,81 @@ func (p *parser) world(n *yaml.Node) (*World, error) {
 
 var certFields = []string{"name", "kind", "role", "issuer", "subject", "san", "key", "validity", "eku", "basic_constraints", "key_usage"}
 
-func (p *parser) cert(n *yaml.Node, path string) (*CertSpec, error) {
-	c := &CertSpec{lines: map[string]int{"": n.Line}}
-	err := p.mapping(n, path, certFields, func(name string, v *yaml.Node, field string, _ int) error {
+func cert(n yamlpos.Node) (*CertSpec, error) {
+	c := &CertSpec{lines: map[string]int{"": n.Line()}}
+	err := n.Walk(certFields, func(name string, v yamlpos.Node) error {
 		var err error
-		c.lines[name] = v.Line
+		c.lines[name] = v.Line()
 		switch name {
 		case "name":
-			c.Name, err = p.str(v, field)
+			c.Name, err = v.Str()
 		case "issuer":
-			c.Issuer, err = p.str(v, field)
+			c.Issuer, err = v.Str()
 		case "kind":
-			c.Kind, err = p.enumStr(v, field)
+			c.Kind, err = enumStr(v)
 		case "role":
-			c.Role, err = p.enumStr(v, field)
+			c.Role, err = enumStr(v)
 		case "key":
-			c.Key, err = p.enumStr(v, field)
+			c.Key, err = enumStr(v)
 		case "validity":
-			c.Validity, err = p.enumStr(v, field)
+			c.Validity, err = enumStr(v)
 		case "basic_constraints":
-			c.BasicConstraints, err = p.enumStr(v, field)
+			c.BasicConstraints, err = enumStr(v)
 		case "key_usage":
-			c.KeyUsage, err = p.enumStr(v, field)
+			c.KeyUsage, err = enumStr(v)
 		case "eku":
-			c.EKU, err = p.strList(v, field)
-			for i, item := range v.Content {
-				c.lines[fmt.Sprintf("eku[%d]", i)] = item.Line
-			}
+			c.EKU, err = strList(v, c.lines, "eku")
 		case "subject":
-			err = p.mapping(v, field, []string{"cn", "o", "ou"}, func(name string, v *yaml.Node, field string, _ int) error {
+			err = v.Walk([]string{"cn", "o", "ou"}, func(name string, v yamlpos.Node) error {
 				var err error
-				c.lines["subject."+name] = v.Line
+				c.lines["subject."+name] = v.Line()
 				switch name {
 				case "cn":
-					c.Subject.CN, err = p.str(v, field)
+					c.Subject.CN, err = v.Str()
 				case "o":
-					c.Subject.O, err = p.str(v, field)
+					c.Subject.O, err = v.Str()
 				case "ou":
-					c.Subject.OU, err = p.str(v, field)
+					c.Subject.OU, err = v.Str()
 				}
 				return err
 			})
 		case "san":
-			err = p.san(c, v, field)
+			err = san(c, v)
 		}
 		return err
 	})
 	return c, err
 }
 
-func (p *parser) san(c *CertSpec, n *yaml.Node, path string) error {
-	return p.mapping(n, path, []string{"dns", "ip"}, func(name string, v *yaml.Node, field string, _ int) error {
-		list, err := p.strList(v, field)
+// strList reads a list of strings, recording the line of each entry
+// under key[i] so that validation can point at it.
+func strList(v yamlpos.Node, lines map[string]int, key string) ([]string, error) {
+	out, err := v.StrList()
+	if err != nil {
+		return nil, err
+	}
+	items, _ := v.Items()
+	for i, item := range items {
+		lines[yamlpos.Index(key, i)] = item.Line()
+	}
+	return out, nil
+}
+
+func san(c *CertSpec, n yamlpos.Node) error {
+	return n.Walk([]string{"dns", "ip"}, func(name string, v yamlpos.Node) error {
+		list, err := strList(v, c.lines, "san."+name)
 		if err != nil {
 			return err
 		}
+		items, _ := v.Items()
 		for i, s := range list {
-			c.lines[fmt.Sprintf("san.%s[%d]", name, i)] = v.Content[i].Line
 			if name == "dns" {
 				c.DNS = append(c.DNS, s)
 				continue
 			}
 			ip := net.ParseIP(s)
 			if ip == nil {
-				return p.errf(v.Content[i], fmt.Sprintf("%s[%d]", field, i), "invalid IP address %q", s)
+				return items[i].Errorf("invalid IP address %q", s)
 			}
 			c.IPs = append(c.IPs, ip)
 		}
@@ -267,19 +209,16 @@ func (p *parser) san(c *CertSpec, n *yaml.Node, path string) error {
 	})
 }
 
-func (p *parser) trustStore(n *yaml.Node, path string) (*TrustStoreSpec, error) {
-	ts := &TrustStoreSpec{lines: map[string]int{"": n.Line}}
-	err := p.mapping(n, path, []string{"name", "certs"}, func(name string, v *yaml.Node, field string, _ int) error {
+func trustStore(n yamlpos.Node) (*TrustStoreSpec, error) {
+	ts := &TrustStoreSpec{lines: map[string]int{"": n.Line()}}
+	err := n.Walk([]string{"name", "certs"}, func(name string, v yamlpos.Node) error {
 		var err error
-		ts.lines[name] = v.Line
+		ts.lines[name] = v.Line()
 		switch name {
 		case "name":
-			ts.Name, err = p.str(v, field)
+			ts.Name, err = v.Str()
 		case "certs":
-			ts.Certs, err = p.strList(v, field)
-			for i, item := range v.Content {
-				ts.lines[fmt.Sprintf("certs[%d]", i)] = item.Line
-			}
+			ts.Certs, err = strList(v, ts.lines, "certs")
 		}
 		return err
 	})

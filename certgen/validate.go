@@ -1,6 +1,7 @@
 package certgen
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -32,7 +33,7 @@ func (w *World) errAt(lines map[string]int, key, field, format string, args ...a
 		key = key[:max(strings.LastIndexAny(key, ".["), 0)]
 		line, ok = lines[key]
 	}
-	return &SpecError{File: w.File, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+	return &SpecError{File: cmp.Or(w.File, unnamed), Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
 // enum fills an empty value with its default and rejects unknown ones.

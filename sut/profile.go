@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 )
 
 // Profile describes how to run one client under test: a templated command
@@ -101,29 +103,29 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 		return nil, err
 	}
 	p := &Profile{Path: path, Timeouts: DefaultTimeouts, Baseline: map[string]string{}}
-	r := nodeReader{file: path}
-	root := doc.Content[0]
+	src := &yamlpos.Source{File: path, Wording: wording, RejectNull: true}
+	root := src.Root(doc.Content[0])
 	known := []string{"name", "description", "command", "workdir", "env", "capabilities", "timeouts", "baseline"}
-	err = r.mapping(root, "", known, func(key string, v *yaml.Node) (err error) {
+	err = root.Walk(known, func(key string, v yamlpos.Node) (err error) {
 		switch key {
 		case "name":
-			p.Name, err = r.scalar(v, key)
+			p.Name, err = v.Str()
 		case "description":
-			p.Description, err = r.scalar(v, key)
+			p.Description, err = v.Str()
 		case "command":
-			p.command, err = r.command(v)
+			p.command, err = command(v)
 		case "workdir":
 			var t tmpl
-			t, err = r.template(v, key)
+			t, err = readTmpl(v)
 			p.workdir = &t
 		case "env":
-			p.env, err = r.env(v)
+			p.env, err = env(v)
 		case "capabilities":
-			err = r.structFields(v, key, &p.Capabilities)
+			err = structFields(v, &p.Capabilities)
 		case "timeouts":
-			err = r.structFields(v, key, &p.Timeouts)
+			err = structFields(v, &p.Timeouts)
 		case "baseline":
-			err = r.baseline(v, p.Baseline)
+			err = baseline(v, p.Baseline)
 		}
 		return err
 	})
@@ -134,7 +136,7 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 		p.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
 	if len(p.command) == 0 {
-		return nil, r.errf(root, "command", "missing: the profile must give the command line to run")
+		return nil, &yamlpos.Error{File: path, Line: root.Line(), Field: "command", Msg: "missing: the profile must give the command line to run"}
 	}
 	p.profileDir = dir
 	if err := p.check(); err != nil {
@@ -143,71 +145,72 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 	return p, nil
 }
 
-func (r nodeReader) template(n *yaml.Node, field string) (tmpl, error) {
-	src, err := r.scalar(n, field)
+func readTmpl(n yamlpos.Node) (tmpl, error) {
+	src, err := n.Str()
 	if err != nil {
 		return tmpl{}, err
 	}
-	t, err := parseTmpl(field, n.Line, src)
+	t, err := parseTmpl(n.Field(), n.Line(), src)
 	if err != nil {
-		return tmpl{}, r.errf(n, field, "%v", err)
+		return tmpl{}, n.Errorf("%v", err)
 	}
 	return t, nil
 }
 
-func (r nodeReader) command(n *yaml.Node) ([]tmpl, error) {
-	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
-		return nil, r.errf(n, "command", "must be a non-empty list (argv)")
+func command(n yamlpos.Node) ([]tmpl, error) {
+	items, err := n.Items()
+	if err != nil || len(items) == 0 {
+		return nil, n.Errorf("must be a non-empty list (argv)")
 	}
-	out := make([]tmpl, len(n.Content))
-	for i, el := range n.Content {
-		t, err := r.template(el, fmt.Sprintf("command[%d]", i))
-		if err != nil {
+	out := make([]tmpl, len(items))
+	for i, el := range items {
+		if out[i], err = readTmpl(el); err != nil {
 			return nil, err
 		}
-		out[i] = t
 	}
 	return out, nil
 }
 
-func (r nodeReader) env(n *yaml.Node) ([]envVar, error) {
-	if n.Kind != yaml.MappingNode {
-		return nil, r.errf(n, "env", "must be a mapping NAME: value")
+// env reads NAME: value pairs; the names are data, so they are checked
+// here rather than against a list of known keys.
+func env(n yamlpos.Node) ([]envVar, error) {
+	pairs, err := n.Pairs()
+	if err != nil {
+		return nil, n.Errorf("must be a mapping NAME: value")
 	}
 	var out []envVar
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		field := "env." + k.Value
-		if k.Value == "" || strings.ContainsAny(k.Value, "= \t\n") {
-			return nil, r.errf(k, field, "bad variable name %q", k.Value)
+	for _, kv := range pairs {
+		name := kv.Key.Value()
+		if name == "" || strings.ContainsAny(name, "= \t\n") {
+			return nil, kv.Key.Errorf("bad variable name %q", name)
 		}
-		if seen[k.Value] {
-			return nil, r.errf(k, field, "repeated variable")
+		if seen[name] {
+			return nil, kv.Key.Errorf("repeated variable")
 		}
-		seen[k.Value] = true
-		t, err := r.template(v, field)
+		seen[name] = true
+		t, err := readTmpl(kv.Value)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, envVar{name: k.Value, value: t})
+		out = append(out, envVar{name: name, value: t})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
 }
 
-func (r nodeReader) baseline(n *yaml.Node, into map[string]string) error {
-	if n.Kind != yaml.SequenceNode {
-		return r.errf(n, "baseline", "must be a list of {case, reason}")
+func baseline(n yamlpos.Node, into map[string]string) error {
+	items, err := n.Items()
+	if err != nil {
+		return n.Errorf("must be a list of {case, reason}")
 	}
-	for i, el := range n.Content {
-		field := fmt.Sprintf("baseline[%d]", i)
+	for _, el := range items {
 		var id, reason string
-		err := r.mapping(el, field, []string{"case", "reason"}, func(key string, v *yaml.Node) (err error) {
+		err := el.Walk([]string{"case", "reason"}, func(key string, v yamlpos.Node) (err error) {
 			if key == "case" {
-				id, err = r.scalar(v, field+".case")
+				id, err = v.Str()
 			} else {
-				reason, err = r.scalar(v, field+".reason")
+				reason, err = v.Str()
 			}
 			return err
 		})
@@ -216,11 +219,11 @@ func (r nodeReader) baseline(n *yaml.Node, into map[string]string) error {
 		}
 		switch {
 		case id == "":
-			return r.errf(el, field, "missing case id")
+			return el.Errorf("missing case id")
 		case strings.TrimSpace(reason) == "":
-			return r.errf(el, field, "case %s: missing reason (say why the deviation is accepted)", id)
+			return el.Errorf("case %s: missing reason (say why the deviation is accepted)", id)
 		case into[id] != "":
-			return r.errf(el, field, "case %s is listed twice", id)
+			return el.Errorf("case %s is listed twice", id)
 		}
 		into[id] = reason
 	}
@@ -244,12 +247,12 @@ func (p *Profile) check() error {
 	}
 	for _, t := range all {
 		if _, err := t.render(d); err != nil {
-			return &profileError{file: p.Path, line: t.line, field: t.field, msg: err.Error()}
+			return &yamlpos.Error{File: p.Path, Line: t.line, Field: t.field, Msg: err.Error()}
 		}
 	}
 	if s, _ := p.command[0].render(d); s == "" {
 		t := p.command[0]
-		return &profileError{file: p.Path, line: t.line, field: t.field, msg: "the program name renders empty"}
+		return &yamlpos.Error{File: p.Path, Line: t.line, Field: t.field, Msg: "the program name renders empty"}
 	}
 	return nil
 }
