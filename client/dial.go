@@ -52,7 +52,7 @@ func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
 
 	info := HandshakeInfo{Server: t.uri, SNI: t.sni, Offered: offer}
 	start := time.Now()
-	conn, err := c.handshake(ctx, t, cfg)
+	conn, err := c.handshake(ctx, t, cfg, store)
 	info.Duration = time.Since(start)
 	if d, ok := check.result(); ok {
 		info.Decision, info.Rule, info.Validated = d.Reason, d.Rule, d.Accept && d.Validated && !c.opts.InsecureAcceptAnyServer
@@ -92,7 +92,8 @@ func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
 
 // handshake dials UDP and runs the DTLS client handshake; cancelling ctx or
 // reaching HandshakeTimeout aborts it at once.
-func (c *Client) handshake(ctx context.Context, t target, cfg *dtls.Config) (*dtls.Conn, error) {
+// With a session store the socket goes through a flightGate (see there).
+func (c *Client) handshake(ctx context.Context, t target, cfg *dtls.Config, store *handshakeSessions) (*dtls.Conn, error) {
 	hctx, cancel := context.WithTimeout(ctx, c.opts.HandshakeTimeout)
 	defer cancel()
 	var d net.Dialer
@@ -100,7 +101,11 @@ func (c *Client) handshake(ctx context.Context, t target, cfg *dtls.Config) (*dt
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", t.address, err)
 	}
-	conn, err := dtls.ClientWithContext(hctx, dtlsnet.PacketConnFromConn(udp), udp.RemoteAddr(), cfg)
+	pc := dtlsnet.PacketConnFromConn(udp)
+	if store != nil {
+		pc = newFlightGate(pc, store.offeredID)
+	}
+	conn, err := dtls.ClientWithContext(hctx, pc, udp.RemoteAddr(), cfg)
 	if err != nil {
 		_ = udp.Close()
 		if ctx.Err() != nil {

@@ -118,6 +118,13 @@ func (h *handshakeSessions) Del([]byte) error {
 	return nil
 }
 
+// offeredID is the session_id pion put in the ClientHello (nil if none).
+func (h *handshakeSessions) offeredID() []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.offered.ID
+}
+
 // resumed tells whether the finished handshake resumed the offered session
 // (and returns it): the connection kept the offered ID and pion did not
 // store a new session, which it does only after a full handshake.
