@@ -32,6 +32,9 @@ func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
 	if t.sec.Mode == modePSK {
 		kind = suitePSK
 	}
+	if n := len(t.sec.SecretKey); kind == suitePSK && c.opts.MaxPSKLen > 0 && n > c.opts.MaxPSKLen {
+		return nil, fmt.Errorf("security instance /0/%d: the PSK is %d bytes, longer than the %d this client supports (like MBEDTLS_PSK_MAX_LEN): no handshake attempted", t.sec.Instance, n, c.opts.MaxPSKLen)
+	}
 	offer, dropped, err := selectSuites(t.sec.CipherSuites, kind, t.rsaKey)
 	for _, d := range dropped {
 		c.log.Warn("cipher suite from /0/x/16 left out of the ClientHello", "server", t.uri, "suite", fmt.Sprintf("0x%04X", d.ID), "name", suiteName(d.ID), "reason", d.Reason)

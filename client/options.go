@@ -51,6 +51,11 @@ type Options struct {
 	// close_notify is noticed this way. Default 93 s, MAX_TRANSMIT_WAIT of
 	// RFC 7252 §4.8.2 with the default transmission parameters.
 	RequestTimeout time.Duration
+	// MaxPSKLen, when set, refuses pre-shared keys longer than this many
+	// bytes before any handshake, as an mbed TLS build does with
+	// MBEDTLS_PSK_MAX_LEN (seed 001 §5.15.1.3). The client stays up and
+	// retries, so a device with a misprovisioned key fails cleanly.
+	MaxPSKLen int
 	// RetryBase is the first delay before reconnecting after a failure;
 	// it doubles up to RetryMax. Defaults 1 s and 60 s.
 	RetryBase, RetryMax time.Duration

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/lwm2m-conform/lwm2m-conform/catalog"
 	"github.com/lwm2m-conform/lwm2m-conform/events"
@@ -70,16 +71,41 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 	if err := cr.start(ctx); err != nil {
 		return verdict.Observation{Outcome: verdict.Error, Detail: "SUT did not start: " + err.Error()}, nil
 	}
-	obs := watch(ctx, cr.log, cr.inst(), 0, cr.caseTimeout(), cr.quiet())
+	limit := cr.caseTimeout()
+	overMax := pskOverMax(c, cr.caps)
+	if st := cr.startTimeout(); overMax && st > 0 {
+		limit = st
+	}
+	obs := watch(ctx, cr.log, cr.inst(), 0, limit, cr.quiet())
+	if overMax && obs.Outcome == verdict.Error && !started(cr.log.Events()) && !cr.ended() {
+		// mbed TLS refuses an over-long key when configuring the session:
+		// no ClientHello, the device keeps running. That is the clean failure.
+		obs = verdict.Observation{Outcome: verdict.Rejected, Silent: true,
+			Detail: fmt.Sprintf("no handshake attempted within %s with a %d-byte key; the SUT is still running", limit, c.SUT.PSKKeyLen)}
+	}
 	if obs.Outcome == verdict.Accepted && c.Scenario != "" {
 		obs = cr.playScenario(ctx)
 	}
+	cr.exited = cr.ended()
+	return obs, nil
+}
+
+// ended reports whether the current SUT instance ended by itself.
+func (cr *caseRun) ended() bool {
 	select {
 	case <-cr.inst().Done():
-		cr.exited = true
+		return true
 	default:
+		return false
 	}
-	return obs, nil
+}
+
+// startTimeout is the profile's bound from start to first ClientHello.
+func (cr *caseRun) startTimeout() time.Duration {
+	if p, ok := cr.Adapter.(interface{ Timeouts() sut.Timeouts }); ok {
+		return p.Timeouts().Start
+	}
+	return 0
 }
 
 func (cr *caseRun) start(ctx context.Context) error {

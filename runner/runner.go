@@ -121,9 +121,14 @@ func skipReason(caps sut.Capabilities, c catalog.Case) string {
 // declares. A PSK longer than the declared max_psk_len must fail cleanly
 // (seed 001 §5.15.1.3) with the SUT still running.
 func adjustForProfile(c catalog.Case, caps sut.Capabilities) catalog.Case {
-	if c.SUT.Mode == "psk" && caps.MaxPSKLen > 0 && c.SUT.PSKKeyLen > caps.MaxPSKLen && c.Expect == catalog.Accept {
+	if pskOverMax(c, caps) && c.Expect == catalog.Accept {
 		c.Expect, c.StayAlive = catalog.Reject, true
 		c.Source = fmt.Sprintf("001_53514e0c24f0536e.txt §5.15.1.3 — the key (%d bytes) is longer than the profile's max_psk_len %d: “the connection will fail during setup”", c.SUT.PSKKeyLen, caps.MaxPSKLen)
 	}
 	return c
+}
+
+// pskOverMax reports a PSK longer than the profile declares it supports.
+func pskOverMax(c catalog.Case, caps sut.Capabilities) bool {
+	return c.SUT.Mode == "psk" && caps.MaxPSKLen > 0 && c.SUT.PSKKeyLen > caps.MaxPSKLen
 }

@@ -18,7 +18,7 @@ import (
 // certificate (fixtures/sut/reference-insecure.yaml, run as a separate
 // process) turns exactly the cells that expect a rejection into FAIL —
 // except unspecified cells, which are INFO whatever happens.
-var _ = Describe("a deliberately insecure client", Label("selfcheck"), Ordered, func() {
+var _ = Describe("self-checks through exec profiles", Label("selfcheck"), Ordered, func() {
 	BeforeAll(func() {
 		if os.Getenv("LWM2M_CONFORM_BIN") != "" {
 			return
@@ -56,4 +56,19 @@ var _ = Describe("a deliberately insecure client", Label("selfcheck"), Ordered, 
 		}
 		Expect(wrong).To(BeEmpty())
 	}, SpecTimeout(5*time.Minute))
+
+	// A client that refuses keys over 32 bytes (as mbed TLS with
+	// MBEDTLS_PSK_MAX_LEN 32) and declares it: every psk case passes, the
+	// longer keys as clean failures with the client still running.
+	It("judges PSK lengths against the declared max_psk_len", func(ctx SpecContext) {
+		r := newRunner("fixtures/sut/reference-psk32.yaml")
+		for _, res := range r.RunAll(ctx, fx.Catalogue.Select("psk"), 2*runtime.NumCPU(), nil) {
+			want := catalog.Accept
+			if res.Case.SUT.PSKKeyLen > 32 || res.Case.SUT.PSKWrongKey || res.Case.SUT.PSKIdentity == "unknown-device" {
+				want = catalog.Reject
+			}
+			Expect(res.Case.Expect).To(Equal(want), res.Case.ID)
+			Expect(res.Verdict).To(Equal(verdict.Pass), res.Case.ID+": "+res.Reason)
+		}
+	})
 })

@@ -35,6 +35,7 @@ type Settings struct {
 	HandshakeTimeout  time.Duration `yaml:"handshake-timeout"`
 	FlightInterval    time.Duration `yaml:"flight-interval"`
 	RequestTimeout    time.Duration `yaml:"request-timeout"`
+	MaxPSKLen         int           `yaml:"max-psk-len"`
 	InsecureAnyServer bool          `yaml:"insecure-accept-any-server"`
 	LogFormat         string        `yaml:"log-format"`
 	LogLevel          string        `yaml:"log-level"`
