@@ -36,6 +36,10 @@ func (c *Client) openCoAP(ctx context.Context, t target, h mux.Handler) (*coapCo
 		options.WithErrors(func(err error) { c.log.Debug("coap", "server", t.uri, "error", err) }),
 		options.WithPeriodicRunner(periodic.New(tickCtx.Done(), expirationTick)),
 	}
+	if c.opts.AckTimeout > 0 {
+		// NSTART 1 and MAX_RETRANSMIT 4 as RFC 7252 §4.8; only ACK_TIMEOUT moves.
+		opts = append(opts, options.WithTransmission(1, c.opts.AckTimeout, 4))
+	}
 	var cc *udpclient.Conn
 	if t.secure() {
 		dc, err := c.dialDTLS(ctx, t)

@@ -51,6 +51,10 @@ type Options struct {
 	// close_notify is noticed this way. Default 93 s, MAX_TRANSMIT_WAIT of
 	// RFC 7252 §4.8.2 with the default transmission parameters.
 	RequestTimeout time.Duration
+	// AckTimeout is CoAP's ACK_TIMEOUT for the client's confirmable
+	// requests (RFC 7252 §4.8, default 2 s); shorter values retransmit a
+	// lost Register or Update sooner on lossy paths.
+	AckTimeout time.Duration
 	// MaxPSKLen, when set, refuses pre-shared keys longer than this many
 	// bytes before any handshake, as an mbed TLS build does with
 	// MBEDTLS_PSK_MAX_LEN (seed 001 §5.15.1.3). The client stays up and

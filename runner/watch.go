@@ -36,7 +36,7 @@ func watch(ctx context.Context, log *events.Log, inst sut.Instance, from int, li
 		select {
 		case <-changed:
 		case <-silence.C:
-			if started(evs) {
+			if midHandshake(evs) {
 				return verdict.Observation{Outcome: verdict.Rejected, Silent: true,
 					Detail: fmt.Sprintf("no record from the SUT for %s after the server flight", quiet)}
 			}
@@ -95,6 +95,22 @@ func classify(evs []events.Event, updateCounts bool) (verdict.Observation, bool)
 		}
 	}
 	return verdict.Observation{}, false
+}
+
+// midHandshake reports a handshake begun (a ClientHello) and not finished:
+// only there does silence mean the SUT gave up. After a completed
+// handshake the SUT may be quiet for good reasons (backing off a request).
+func midHandshake(evs []events.Event) bool {
+	hello, done := -1, -1
+	for i, e := range evs {
+		switch e.Kind {
+		case events.ClientHello:
+			hello = i
+		case events.HandshakeDone:
+			done = i
+		}
+	}
+	return hello > done
 }
 
 func started(evs []events.Event) bool {

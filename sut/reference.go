@@ -34,9 +34,11 @@ const (
 	referenceStopWait = 2 * time.Second
 	// Shortened timers, declared in Capabilities so the retransmission and
 	// rebinding cases finish fast: DTLS flights are resent every 200 ms and
-	// a CoAP request is given up (and the session re-established) after 2 s.
+	// a CoAP request is retransmitted after 300 ms and given up (and the
+	// session re-established) after 3 s.
 	referenceFlightInterval = 200 * time.Millisecond
-	referenceRequestTimeout = 2 * time.Second
+	referenceAckTimeout     = 300 * time.Millisecond
+	referenceRequestTimeout = 3 * time.Second
 )
 
 func (r *Reference) flightInterval() time.Duration {
@@ -77,7 +79,7 @@ func (r *Reference) Capabilities() Capabilities {
 		CipherSuites:   true,
 		CertUsage:      true,
 		FlightInterval: r.flightInterval(),
-		RebindRecovery: referenceRequestTimeout + 3*time.Second,
+		RebindRecovery: referenceRequestTimeout + 5*time.Second,
 	}
 }
 
@@ -128,6 +130,7 @@ func (r *Reference) Start(ctx context.Context, t Target) (Instance, error) {
 		HandshakeTimeout:        r.opts.HandshakeTimeout,
 		FlightInterval:          r.flightInterval(),
 		RequestTimeout:          referenceRequestTimeout,
+		AckTimeout:              referenceAckTimeout,
 		StateFile:               t.StateFile,
 	}
 	if t.KeyLogFile != "" {

@@ -36,6 +36,7 @@ type Settings struct {
 	FlightInterval    time.Duration `yaml:"flight-interval"`
 	RequestTimeout    time.Duration `yaml:"request-timeout"`
 	MaxPSKLen         int           `yaml:"max-psk-len"`
+	AckTimeout        time.Duration `yaml:"ack-timeout"`
 	InsecureAnyServer bool          `yaml:"insecure-accept-any-server"`
 	LogFormat         string        `yaml:"log-format"`
 	LogLevel          string        `yaml:"log-level"`

@@ -55,6 +55,7 @@ func clientFlags(s *provision.Settings, config *string) *flag.FlagSet {
 	fs.StringVar(&s.KeyLog, "keylog", s.KeyLog, "append NSS key log lines to `file` (default: $SSLKEYLOGFILE)")
 	fs.DurationVar(&s.HandshakeTimeout, "handshake-timeout", s.HandshakeTimeout, "bound on each DTLS handshake")
 	fs.DurationVar(&s.FlightInterval, "flight-interval", s.FlightInterval, "DTLS retransmission interval (fixed: pion has no backoff)")
+	fs.DurationVar(&s.AckTimeout, "ack-timeout", s.AckTimeout, "CoAP ACK_TIMEOUT for confirmable requests (0 = RFC 7252's 2s)")
 	fs.IntVar(&s.MaxPSKLen, "max-psk-len", s.MaxPSKLen, "refuse PSKs longer than this many bytes, like an mbed TLS build's MBEDTLS_PSK_MAX_LEN (0 = no limit)")
 	fs.DurationVar(&s.RequestTimeout, "request-timeout", s.RequestTimeout, "give up a CoAP request (and reconnect) after this long; default is CoAP's MAX_TRANSMIT_WAIT")
 	fs.BoolVar(&s.InsecureAnyServer, "insecure-accept-any-server", s.InsecureAnyServer, "DELIBERATELY BROKEN: accept every server certificate (to prove a suite can fail)")
@@ -110,6 +111,7 @@ func clientCommand(args []string, stderr io.Writer) error {
 		FlightInterval:          s.FlightInterval,
 		RequestTimeout:          s.RequestTimeout,
 		MaxPSKLen:               s.MaxPSKLen,
+		AckTimeout:              s.AckTimeout,
 		ConnectionID:            s.CID,
 		InsecureAcceptAnyServer: s.InsecureAnyServer,
 		DeregisterTimeout:       cliDeregisterTimeout,
