@@ -88,8 +88,8 @@ func expectRefused(ctx SpecContext, ep string, start func() *refClient) refusal 
 	return r
 }
 
-// deviation records where Leshan's answer differs from the one the DTLS
-// and LwM2M specifications name for the case.
+// deviation records where Leshan's alert differs from the one the (D)TLS
+// specifications name for the case.
 func deviation(r refusal, wantAlert, why string) {
 	var alerts []string
 	for _, d := range r.leshanDTLS {
@@ -108,10 +108,18 @@ var _ = Describe("Leshan refuses", func() {
 		const ep = "interop-wrong-psk"
 		Expect(leshanOn.AddPSK(ctx, ep, ep+"-id", []byte("the-right-key"))).To(Succeed())
 		r := expectRefused(ctx, ep, func() *refClient {
-			return startRef(pskSettings(ep, leshanOn.CoapsURI("127.0.0.1"), []byte("the-wrong-key")), false)
+			s := pskSettings(ep, leshanOn.CoapsURI("127.0.0.1"), []byte("the-wrong-key"))
+			s.HandshakeTimeout = 4 * time.Second
+			return startRef(s, false)
 		})
 		Expect(r.handshakeErr).NotTo(BeEmpty(), "the handshake must fail")
-		deviation(r, "DECRYPT_ERROR", "RFC 5246 §7.4.9 and §7.2.2: a Finished that does not verify")
+		if len(r.leshanDTLS) == 0 {
+			// The client's Finished is encrypted with keys from the wrong
+			// PSK, so Leshan cannot decrypt the record: RFC 6347 §4.1.2.7
+			// lets it discard the record silently, and it does.
+			AddReportEntry("note", "Leshan sends no alert: the undecryptable Finished is discarded silently "+
+				"(allowed by RFC 6347 §4.1.2.7); the client only learns from its handshake timeout")
+		}
 	})
 
 	It("a certificate whose CN is not the endpoint name", func(ctx SpecContext) {
@@ -120,12 +128,10 @@ var _ = Describe("Leshan refuses", func() {
 		r := expectRefused(ctx, ep, func() *refClient {
 			return startRef(x509Settings(ep, leshanOn.CoapsURI("127.0.0.1"), cert("wrong-cn"), cert("server"), "3"), false)
 		})
-		Expect(r.handshakeErr + r.registerErr).NotTo(BeEmpty())
-		if r.handshakeErr == "" {
-			AddReportEntry("deviation", "the DTLS handshake completes with a certificate naming another endpoint; "+
-				"Leshan refuses only the Register ("+r.registerErr+"). LwM2M binds the endpoint to the certificate "+
-				"but the client learns of the mismatch from a CoAP error, not a DTLS alert")
-		}
+		// The endpoint name first appears in the Register, after the
+		// handshake: the refusal can only be a CoAP error.
+		Expect(r.handshakeErr).To(BeEmpty(), "the certificate itself is valid")
+		Expect(r.registerErr).To(ContainSubstring("Forbidden"), "Leshan answers the Register 4.03")
 	})
 
 	It("a certificate from a CA it does not trust", func(ctx SpecContext) {
@@ -135,7 +141,11 @@ var _ = Describe("Leshan refuses", func() {
 			return startRef(x509Settings(ep, leshanOn.CoapsURI("127.0.0.1"), cert("untrusted"), cert("server"), "3"), false)
 		})
 		Expect(r.handshakeErr).NotTo(BeEmpty(), "the handshake must fail")
-		deviation(r, "UNKNOWN_CA", "RFC 5246 §7.2.2: the CA could not be located or matched with a trusted one")
+		// Leshan's CertificateRequest names the CAs it trusts; pion then
+		// sends an empty Certificate (RFC 5246 §7.4.6: "no suitable
+		// certificate"), so this is Leshan refusing a client without one.
+		deviation(r, "HANDSHAKE_FAILURE", "RFC 5246 §7.4.6: the client sent no certificate because none is issued by a CA "+
+			"of Leshan's CertificateRequest, and the server MAY then abort with handshake_failure")
 	})
 
 	It("an expired client certificate", func(ctx SpecContext) {

@@ -91,6 +91,7 @@ func startRef(s provision.Settings, cid bool) *refClient {
 		TrustStore:        p.TrustStore,
 		Logger:            slog.New(slog.NewTextHandler(r, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		ConnectionID:      cid,
+		HandshakeTimeout:  s.HandshakeTimeout,
 		DeregisterTimeout: 3 * time.Second,
 		RetryBase:         500 * time.Millisecond,
 		RetryMax:          2 * time.Second,
