@@ -76,8 +76,10 @@ func parseJUnit(t *testing.T, r Run) xSuites {
 
 func TestJUnitSuitesAndCounts(t *testing.T) {
 	doc := parseJUnit(t, handRun())
-	if doc.Tests != 6 || doc.Failures != 2 || doc.Skipped != 1 {
-		t.Errorf("totals tests/failures/skipped = %d/%d/%d, want 6/2/1", doc.Tests, doc.Failures, doc.Skipped)
+	// The certusage FAIL is a known deviation of the profile's baseline: it
+	// is reported as skipped, so a baselined SUT keeps CI green.
+	if doc.Tests != 6 || doc.Failures != 1 || doc.Skipped != 2 {
+		t.Errorf("totals tests/failures/skipped = %d/%d/%d, want 6/1/2", doc.Tests, doc.Failures, doc.Skipped)
 	}
 	if doc.Time != "83.000" {
 		t.Errorf("run time = %q, want 83.000", doc.Time)
@@ -87,7 +89,7 @@ func TestJUnitSuitesAndCounts(t *testing.T) {
 		tests, failures, skipped int
 		time                     string
 	}{
-		{"certusage", 3, 1, 0, "2.212"},
+		{"certusage", 3, 0, 1, "2.212"},
 		{"sni", 2, 1, 0, "2.220"},
 		{"psk", 1, 0, 1, "0.000"},
 	}
@@ -138,11 +140,9 @@ func TestJUnitCasesPerVerdict(t *testing.T) {
 	}
 
 	fail := cases["certusage/u1/spk-root/ts-root/chain-leaf-int"]
-	if fail.Failure == nil || fail.Failure.Message != "expected reject, observed accepted" {
-		t.Fatalf("FAIL case failure = %+v", fail.Failure)
-	}
-	if !strings.Contains(fail.Failure.Body, "vendor ticket #42") || !strings.Contains(fail.Failure.Body, "/tmp/evidence/u1") {
-		t.Errorf("failure body lacks baseline or evidence:\n%s", fail.Failure.Body)
+	if fail.Failure != nil || fail.Skipped == nil ||
+		fail.Skipped.Message != "known deviation (baseline): vendor ticket #42: usage 1 treated as 0 — expected reject, observed accepted" {
+		t.Fatalf("baselined FAIL case: failure=%+v skipped=%+v", fail.Failure, fail.Skipped)
 	}
 	for name, want := range map[string]string{
 		"verdict": "FAIL", "expected": "reject", "observed": "accepted", "basis": "seed",
@@ -163,6 +163,9 @@ func TestJUnitCasesPerVerdict(t *testing.T) {
 	}
 
 	alert := cases["sni/ip-literal-no-sni"]
+	if alert.Failure == nil {
+		t.Errorf("a FAIL without a baseline entry must be a JUnit failure")
+	}
 	if got, _ := alert.prop("alert"); got != "bad_certificate" {
 		t.Errorf("alert property = %q", got)
 	}

@@ -79,6 +79,12 @@ func (r *Runner) Run(ctx context.Context, c catalog.Case) (res verdict.Result) {
 	}
 	if b := r.Adapter.Baseline(c.ID); b != "" {
 		res.Baseline = b
+		if res.Verdict != verdict.Fail && res.Verdict != verdict.Skip {
+			// The SUT no longer deviates: the baseline is stale and must be
+			// updated, so that a behaviour change shows up in review.
+			res.Verdict, res.Baseline = verdict.Fail, ""
+			res.Reason = "listed in the profile's baseline as a known deviation (" + b + "), but the SUT now behaves as expected: remove the entry"
+		}
 	}
 	if err := r.writeEvidence(&res); err != nil && r.Logger != nil {
 		r.Logger.Warn("evidence not written", "case", c.ID, "err", err)
