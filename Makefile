@@ -45,3 +45,11 @@ fuzz:
 clean:
 	rm -rf bin fixtures/generated
 	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+# Interop with Eclipse Leshan: the reference client against Leshan's server
+# and bootstrap server (needs Java 17 + Maven, or a Docker engine; the first
+# run builds the Leshan peers into ~/.cache/lwm2m-conform/leshan).
+LESHAN_MODE ?= auto
+.PHONY: interop
+interop:
+	LWM2M_CONFORM_LESHAN_MODE=$(LESHAN_MODE) $(GO) test -count=1 -v ./suites/interop -ginkgo.label-filter=interop
