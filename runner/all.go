@@ -40,5 +40,10 @@ func (r *Runner) RunAll(ctx context.Context, cases []catalog.Case, parallel int,
 	}
 	close(idx)
 	wg.Wait()
+	for i := range out {
+		if out[i].Case.ID == "" { // never started: the run was interrupted
+			out[i] = verdict.Result{Case: cases[i], Verdict: verdict.Skip, Reason: "not run: the run was interrupted"}
+		}
+	}
 	return out
 }

@@ -141,3 +141,15 @@ func (d *dropAfter) WriteTo(b []byte, a net.Addr) (int, error) {
 	d.n--
 	return d.PacketConn.WriteTo(b, a)
 }
+
+// An interrupted run reports the cases it never reached as skipped.
+func TestInterruptedRunSkipsTheRest(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := referenceRunner(t).RunAll(ctx, testFixtures(t).Catalogue.Select("validity"), 2, nil)
+	for _, r := range res {
+		if r.Case.ID == "" || (r.Verdict != verdict.Skip && r.Observation.Outcome != verdict.Error) {
+			t.Fatalf("%+v", r)
+		}
+	}
+}
