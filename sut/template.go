@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"time"
+
+	"github.com/lwm2m-conform/lwm2m-conform/servers/dtlswire"
 )
 
 // HarnessEnv overrides the path of the harness binary that profiles see as
@@ -46,7 +49,19 @@ type TemplateData struct {
 	Dir        string // the case directory, absolute
 	Verbose    bool
 
+	// CipherSuiteNames is .CipherSuites as IANA names,
+	// "TLS_PSK_WITH_AES_128_CCM_8,TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8".
+	CipherSuiteNames string
+	// LifetimeSeconds is .Lifetime in whole seconds, "4"; "" when unset.
+	LifetimeSeconds string
+
 	*Files
+
+	// bootstrapURI is the harness bootstrap server's URI when the
+	// bootstrap adapter renders the profile (see BootstrapURI);
+	// namesBootstrapURI records that a dry rendering asked for it.
+	bootstrapURI      string
+	namesBootstrapURI bool
 }
 
 // newTemplateData prepares t for rendering; dry names files without
@@ -80,11 +95,13 @@ func newTemplateData(t Target, profileDir string, dry bool) (*TemplateData, erro
 		Verbose:        t.Verbose,
 		Files:          files,
 	}
+	d.CipherSuiteNames = cipherSuiteNames(t.CipherSuites)
 	if t.Usage >= 0 {
 		d.Usage = strconv.Itoa(t.Usage)
 	}
 	if t.Lifetime > 0 {
 		d.Lifetime = t.Lifetime.String()
+		d.LifetimeSeconds = strconv.FormatInt(int64((t.Lifetime+time.Second-1)/time.Second), 10)
 	}
 	if t.StateFile != "" {
 		if d.StateFile, err = filepath.Abs(t.StateFile); err != nil {
@@ -131,6 +148,16 @@ func cipherSuiteList(ids []uint16) string {
 	parts := make([]string, len(ids))
 	for i, id := range ids {
 		parts[i] = fmt.Sprintf("0x%04X", id)
+	}
+	return strings.Join(parts, ",")
+}
+
+// cipherSuiteNames names each suite as the IANA registry does; a suite
+// without a name stays in hex, for the SUT to refuse.
+func cipherSuiteNames(ids []uint16) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = dtlswire.CipherSuiteName(id)
 	}
 	return strings.Join(parts, ",")
 }
