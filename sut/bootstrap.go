@@ -112,7 +112,7 @@ func (b *Bootstrap) Start(ctx context.Context, t Target) (Instance, error) {
 		bs.Close()
 		return nil, err
 	}
-	return newBootstrapInstance(proc, bs, log), nil
+	return newBootstrapInstance(proc, bs, log, t.Dir), nil
 }
 
 // bootstrapAccount is what the client is started with: the case with its

@@ -144,6 +144,11 @@ func TestBootstrapAdapterWithReferenceClient(t *testing.T) {
 		if cmd := inst.Command(); strings.Contains(cmd, srv.Addr().String()) || !strings.Contains(cmd, "--bootstrap") {
 			t.Errorf("command line %s", cmd)
 		}
+		inst.Stop()
+		logged, err := os.ReadFile(filepath.Join(tg.Dir, bootstrapLogFile))
+		if err != nil || !strings.Contains(string(logged), "Bootstrap-Write /0/1") {
+			t.Errorf("%s: %v\n%s", bootstrapLogFile, err, logged)
+		}
 		out := inst.Output()
 		for _, want := range []string{"Bootstrap-Request bs-psk", "Bootstrap-Write /0/1", "Bootstrap-Finish to bs-psk: Changed"} {
 			if !strings.Contains(out, want) {

@@ -2,6 +2,8 @@ package sut
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -10,11 +12,18 @@ import (
 	"github.com/lwm2m-conform/lwm2m-conform/servers"
 )
 
+// bootstrapFailGrace is how long a client whose bootstrap failed keeps
+// running before it is stopped.
+const bootstrapFailGrace = 500 * time.Millisecond
+
+// bootstrapLogFile is where the bootstrap server's timeline goes in the
+// case directory.
+const bootstrapLogFile = "bootstrap-server.log"
+
 // bootstrapInstance is a client started by the bootstrap adapter with the
 // harness bootstrap server that provisions it.
 type bootstrapInstance struct {
 	proc *process
-	bs   *servers.Bootstrap
 	log  *events.Log
 
 	done    chan struct{}
@@ -22,19 +31,30 @@ type bootstrapInstance struct {
 	bsError error // the bootstrap sequence failed; set before done closes
 }
 
-func newBootstrapInstance(proc *process, bs *servers.Bootstrap, log *events.Log) *bootstrapInstance {
-	i := &bootstrapInstance{proc: proc, bs: bs, log: log, done: make(chan struct{})}
+// newBootstrapInstance follows proc and closes bs once it has ended; with
+// a case directory, the bootstrap server's timeline is written there.
+func newBootstrapInstance(proc *process, bs *servers.Bootstrap, log *events.Log, dir string) *bootstrapInstance {
+	i := &bootstrapInstance{proc: proc, log: log, done: make(chan struct{})}
 	go func() {
 		if err := firstBootstrapFailure(log, proc.Done()); err != nil {
 			// A client that could not be provisioned will not reach the
-			// server: end the case now, saying why.
+			// server: end the case now, saying why. The grace lets it log
+			// its own reason, which it often does after answering.
 			i.mu.Lock()
 			i.bsError = err
 			i.mu.Unlock()
+			select {
+			case <-proc.Done():
+			case <-time.After(bootstrapFailGrace):
+			}
 			proc.Stop()
 		}
 		<-proc.Done()
 		bs.Close()
+		if dir != "" {
+			// Evidence only: the timeline is in Output too.
+			_ = os.WriteFile(filepath.Join(dir, bootstrapLogFile), []byte(i.timeline()), 0o644)
+		}
 		close(i.done)
 	}()
 	return i
@@ -98,9 +118,12 @@ func (i *bootstrapInstance) Err() error {
 // Output is the client's output followed by the bootstrap server's
 // timeline, so that a report shows what was provisioned.
 func (i *bootstrapInstance) Output() string {
+	return i.proc.Output() + "\n--- harness bootstrap server ---\n" + i.timeline()
+}
+
+// timeline is the bootstrap server's events, one line each.
+func (i *bootstrapInstance) timeline() string {
 	var b strings.Builder
-	b.WriteString(i.proc.Output())
-	b.WriteString("\n--- harness bootstrap server ---\n")
 	evs := i.log.Events()
 	if len(evs) == 0 {
 		b.WriteString("(no event)\n")
