@@ -69,6 +69,9 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 	cr.target.Verbose = cr.Verbose
 	defer cr.stopAll()
 	if err := cr.start(ctx); err != nil {
+		if _, skip := sut.IsSkip(err); skip {
+			return verdict.Observation{}, err
+		}
 		return verdict.Observation{Outcome: verdict.Error, Detail: "SUT did not start: " + err.Error()}, nil
 	}
 	limit := cr.caseTimeout()

@@ -64,6 +64,12 @@ func (r *Runner) Run(ctx context.Context, c catalog.Case) (res verdict.Result) {
 	log := events.NewLog()
 	cr := &caseRun{Runner: r, c: c, caps: caps, log: log, res: &res}
 	obs, err := cr.execute(ctx)
+	if why, skip := sut.IsSkip(err); skip {
+		// The adapter cannot provision this case (e.g. a trust store
+		// through bootstrap): a capability gap, not a failure.
+		res.Verdict, res.Reason = verdict.Skip, why
+		return res
+	}
 	if err != nil {
 		// A harness-side failure (bad fixture, port) is an error observation.
 		obs = verdict.Observation{Outcome: verdict.Error, Detail: err.Error()}

@@ -36,6 +36,9 @@ func Load(nameOrPath string, opts ReferenceOptions) (Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
+	if UsesBootstrap(p) {
+		return NewBootstrap(p), nil
+	}
 	return NewExec(p), nil
 }
 
