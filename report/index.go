@@ -86,7 +86,7 @@ func buildHeader(r Run) runHeader {
 		Labels: strings.Join(r.Labels, ", "),
 		Total:  len(r.Results),
 		Totals: verdictCounts(t),
-		Failed: t[verdict.Fail] > 0,
+		Failed: unexpectedFailures(r.Results) > 0,
 	}
 	if !r.Started.IsZero() {
 		h.Started = r.Started.UTC().Format("2006-01-02 15:04:05 UTC")

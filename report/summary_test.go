@@ -23,7 +23,7 @@ func TestSummaryTotalsAreasAndFailures(t *testing.T) {
 	s := summary(t, handRun())
 	for _, want := range []string{
 		"# lwm2m-conform: fixtures/sut/reference-exec.yaml",
-		"**Result:** FAILED (2 of 6 cases failed)",
+		"**Result:** FAILED (1 of 6 cases failed)", // the baselined FAIL does not count, as in JUnit and the exit status
 		"**Wall time:** 1m23s",
 		"**Started:** 2025-03-14 09:26:53 UTC",
 		"**Labels:** certusage, sni, psk",
