@@ -282,33 +282,5 @@ func (p *Profile) Render(t Target) (Command, error) {
 	if err != nil {
 		return Command{}, err
 	}
-	var c Command
-	for i, a := range p.command {
-		s, err := a.render(d)
-		if err != nil {
-			return Command{}, fmt.Errorf("%s: %s: %w", p.Path, a.field, err)
-		}
-		if i == 0 && s == "" {
-			return Command{}, fmt.Errorf("%s: command[0]: the program name renders empty", p.Path)
-		}
-		if s != "" {
-			c.Args = append(c.Args, s)
-		}
-	}
-	c.Dir = d.Dir
-	if p.workdir != nil {
-		if c.Dir, err = p.workdir.render(d); err != nil {
-			return Command{}, fmt.Errorf("%s: workdir: %w", p.Path, err)
-		}
-	}
-	for _, e := range p.env {
-		v, err := e.value.render(d)
-		if err != nil {
-			return Command{}, fmt.Errorf("%s: %s: %w", p.Path, e.value.field, err)
-		}
-		if v != "" {
-			c.Env = append(c.Env, e.name+"="+v)
-		}
-	}
-	return c, nil
+	return p.renderData(d)
 }
