@@ -91,10 +91,12 @@ func (d *DTLS) pionConfig(logger *slog.Logger) (*dtls.Config, error) {
 }
 
 // sessionConfig is cfg with a PSK callback that records the identity the
-// client presented on this session.
-func (d *DTLS) sessionConfig(base *dtls.Config, w *wireState) *dtls.Config {
+// client presented on this session, and the PSK hint for its ClientHello.
+func (d *DTLS) sessionConfig(base *dtls.Config, s *sessionConn) *dtls.Config {
 	cfg := *base
+	w := s.wire
 	if d.PSK != nil {
+		cfg.PSKIdentityHint = pskHint(base.PSKIdentityHint, base.CipherSuites, s.hello)
 		psk := d.PSK
 		cfg.PSK = func(identity []byte) ([]byte, error) {
 			w.setPSKIdentity(string(identity))

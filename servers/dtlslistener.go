@@ -73,7 +73,7 @@ func (l *dtlsListener) handshake(s *sessionConn) {
 	defer l.wg.Done()
 	ctx, cancel := context.WithTimeout(l.ctx, l.sec.handshakeTimeout())
 	defer cancel()
-	conn, err := dtls.ServerWithContext(ctx, s, s.raddr, l.sec.sessionConfig(l.base, s.wire))
+	conn, err := dtls.ServerWithContext(ctx, s, s.raddr, l.sec.sessionConfig(l.base, s))
 	if err != nil {
 		_ = s.Close()
 		if l.ctx.Err() == nil { // not a shutdown

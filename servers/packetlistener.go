@@ -132,6 +132,7 @@ func (l *packetListener) route(from net.Addr, recs []dtlswire.Record) (s, retire
 	}
 	l.nextID++
 	s = newSessionConn(l, fmt.Sprintf("s%d", l.nextID), from)
+	s.hello = recs[0].Fragment // set before the handshake goroutine reads it
 	select {
 	case l.acceptCh <- s:
 	default:

@@ -27,6 +27,7 @@ type sessionConn struct {
 	id     string   // "s1", "s2"... ties the events of one session together
 	raddr  net.Addr // address of the first datagram
 	wire   *wireState
+	hello  []byte // the ClientHello (or its first fragment) that opened the session
 	queue  chan datagram
 	done   chan struct{}
 	closed sync.Once
