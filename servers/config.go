@@ -64,8 +64,8 @@ type Config struct {
 	DTLS   *DTLS       // nil = NoSec
 	Events *events.Log // where the timeline goes; may be nil
 	Logger *slog.Logger
-	// Verbose also records every DTLS record header, both ways, as a Record
-	// event (for `reproduce` and evidence pages).
+	// Verbose also notes datagrams that match no session (for `reproduce`
+	// and evidence pages); Record events are recorded either way.
 	Verbose bool
 }
 

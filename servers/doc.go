@@ -18,7 +18,10 @@
 //     psk_identity, timeout, remote, session);
 //   - register, update, deregister, bootstrap_request, bootstrap_finish, and
 //     request for anything else, with code and parameters in Fields;
-//   - record: every record header both ways, only with Config.Verbose.
+//   - record: every record header both ways, dir "up" (SUT→server) or
+//     "down", with type, epoch, seq, length, cid, handshake and
+//     observer=server, the fields of the impairment proxy's Record events;
+//     at most 2000 per server, then one note what=records_capped.
 //
 // Every DTLS event carries Fields session ("s1", "s2"...), and so do the
 // CoAP events that arrive on that session, so "a Register arrived on the

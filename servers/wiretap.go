@@ -19,12 +19,14 @@ import (
 // a client sending plain CoAP to a DTLS port cannot flood the timeline.
 const maxUndecodableNotes = 16
 
-// wireTap turns datagrams into events: ClientHellos, plaintext alerts in both
-// directions, the server's first flight, and record headers when verbose.
+// wireTap turns datagrams into events: every record header both ways,
+// ClientHellos, plaintext alerts in both directions, the server's first
+// flight, and in verbose mode datagrams that match no session.
 type wireTap struct {
 	rec         *recorder
 	verbose     bool
 	undecodable atomic.Int32
+	records     atomic.Int64 // Record events so far, for maxRecordEvents
 }
 
 // wireState is what the tap learnt about one session.
@@ -83,12 +85,10 @@ func (w *wireState) sni() (string, bool) {
 // session takes the datagram.
 func (t *wireTap) inbound(s *sessionConn, from net.Addr, recs []dtlswire.Record, perr error, size int, at time.Time) {
 	sid := sessionID(s)
-	if t.verbose {
-		t.recordEvents("in", sid, from, recs, at)
-		if s == nil && perr == nil {
-			t.rec.add(at, events.Note, fmt.Sprintf("datagram of %d bytes from %s matches no session; dropped", size, from),
-				map[string]string{"remote": from.String()})
-		}
+	t.recordEvents(dirUp, sid, from, recs, at)
+	if t.verbose && s == nil && perr == nil {
+		t.rec.add(at, events.Note, fmt.Sprintf("datagram of %d bytes from %s matches no session; dropped", size, from),
+			map[string]string{"remote": from.String()})
 	}
 	if perr != nil && t.undecodable.Add(1) <= maxUndecodableNotes {
 		t.rec.add(at, events.Note, fmt.Sprintf("undecodable datagram of %d bytes from %s: %v", size, from, perr),
@@ -183,9 +183,7 @@ func (t *wireTap) outbound(s *sessionConn, to net.Addr, p []byte, at time.Time) 
 	// Outbound tls12_cid records carry the client's CID, whose length is not
 	// needed here: the plaintext handshake records precede them.
 	recs, _ := dtlswire.ParseRecords(p, 0)
-	if t.verbose {
-		t.recordEvents("out", sessionID(s), to, recs, at)
-	}
+	t.recordEvents(dirDown, sessionID(s), to, recs, at)
 	var (
 		cid   []byte
 		types []string
@@ -235,31 +233,6 @@ func (t *wireTap) outbound(s *sessionConn, to net.Addr, p []byte, at time.Time) 
 func (t *wireTap) sessionReplaced(old *sessionConn, from net.Addr, at time.Time) {
 	t.rec.add(at, events.Note, fmt.Sprintf("new handshake from %s replaces established session %s", from, old.id),
 		map[string]string{"remote": from.String(), "session": old.id})
-}
-
-// recordEvents emits one Record event per record header (verbose mode).
-func (t *wireTap) recordEvents(dir, sid string, peer net.Addr, recs []dtlswire.Record, at time.Time) {
-	for _, r := range recs {
-		f := map[string]string{
-			"dir":     dir,
-			"remote":  peer.String(),
-			"session": sid,
-			"type":    dtlswire.ContentTypeName(r.ContentType),
-			"version": dtlswire.VersionName(r.Version),
-			"epoch":   strconv.Itoa(int(r.Epoch)),
-			"seq":     strconv.FormatUint(r.Seq, 10),
-			"length":  strconv.Itoa(r.Length),
-		}
-		if r.CID != nil {
-			f["cid"] = hex.EncodeToString(r.CID)
-		}
-		if r.ContentType == dtlswire.ContentHandshake && r.Epoch == 0 {
-			if hh, _, err := dtlswire.ParseHandshakeHeader(r.Fragment); err == nil {
-				f["handshake"] = dtlswire.HandshakeTypeName(hh.Type)
-			}
-		}
-		t.rec.add(at, events.Record, fmt.Sprintf("%s %s epoch %d seq %d (%d bytes)", dir, f["type"], r.Epoch, r.Seq, r.Length), f)
-	}
 }
 
 func sessionID(s *sessionConn) string {
