@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"regexp"
 	"strconv"
@@ -125,7 +126,7 @@ func world(file string, n yamlpos.Node) (*World, error) {
 	return w, err
 }
 
-var certFields = []string{"name", "kind", "role", "issuer", "subject", "san", "key", "validity", "eku", "basic_constraints", "key_usage"}
+var certFields = []string{"name", "kind", "role", "issuer", "subject", "san", "key", "validity", "eku", "basic_constraints", "key_usage", "not_before", "lifetime", "serial"}
 
 func cert(n yamlpos.Node) (*CertSpec, error) {
 	c := &CertSpec{lines: map[string]int{"": n.Line()}}
@@ -148,23 +149,24 @@ func cert(n yamlpos.Node) (*CertSpec, error) {
 		case "basic_constraints":
 			c.BasicConstraints, err = enumStr(v)
 		case "key_usage":
-			c.KeyUsage, err = enumStr(v)
+			// A list names the bits; a scalar picks a shape.
+			if v.Kind() == yaml.SequenceNode {
+				c.KeyUsageBits, err = strList(v, c.lines, "key_usage")
+			} else {
+				c.KeyUsage, err = enumStr(v)
+			}
+		case "not_before":
+			c.NotBefore, err = enumStr(v)
+		case "lifetime":
+			c.Lifetime, err = enumStr(v)
+		case "serial":
+			var n int
+			n, err = v.Int(1, math.MaxInt64)
+			c.Serial = int64(n)
 		case "eku":
 			c.EKU, err = strList(v, c.lines, "eku")
 		case "subject":
-			err = v.Walk([]string{"cn", "o", "ou"}, func(name string, v yamlpos.Node) error {
-				var err error
-				c.lines["subject."+name] = v.Line()
-				switch name {
-				case "cn":
-					c.Subject.CN, err = v.Str()
-				case "o":
-					c.Subject.O, err = v.Str()
-				case "ou":
-					c.Subject.OU, err = v.Str()
-				}
-				return err
-			})
+			c.Subject, err = subject(v, c.lines, "subject")
 		case "san":
 			err = san(c, v)
 		}
@@ -187,8 +189,30 @@ func strList(v yamlpos.Node, lines map[string]int, key string) ([]string, error)
 	return out, nil
 }
 
+// subject reads a {cn, o, ou} mapping, recording lines under key.
+func subject(n yamlpos.Node, lines map[string]int, key string) (Subject, error) {
+	var s Subject
+	err := n.Walk([]string{"cn", "o", "ou"}, func(name string, v yamlpos.Node) error {
+		var err error
+		lines[key+"."+name] = v.Line()
+		switch name {
+		case "cn":
+			s.CN, err = v.Str()
+		case "o":
+			s.O, err = v.Str()
+		case "ou":
+			s.OU, err = v.Str()
+		}
+		return err
+	})
+	return s, err
+}
+
 func san(c *CertSpec, n yamlpos.Node) error {
-	return n.Walk([]string{"dns", "ip"}, func(name string, v yamlpos.Node) error {
+	return n.Walk([]string{"dns", "ip", "dir"}, func(name string, v yamlpos.Node) error {
+		if name == "dir" {
+			return sanDirs(c, v)
+		}
 		list, err := strList(v, c.lines, "san."+name)
 		if err != nil {
 			return err
@@ -207,6 +231,24 @@ func san(c *CertSpec, n yamlpos.Node) error {
 		}
 		return nil
 	})
+}
+
+// sanDirs reads san.dir, a list of directory names.
+func sanDirs(c *CertSpec, v yamlpos.Node) error {
+	items, err := list(v, "directory names")
+	if err != nil {
+		return err
+	}
+	for i, item := range items {
+		key := yamlpos.Index("san.dir", i)
+		c.lines[key] = item.Line()
+		d, err := subject(item, c.lines, key)
+		if err != nil {
+			return err
+		}
+		c.DirNames = append(c.DirNames, d)
+	}
+	return nil
 }
 
 func trustStore(n yamlpos.Node) (*TrustStoreSpec, error) {

@@ -43,7 +43,7 @@ certs:
     kind: root
     colour: blue #<
     subject: {cn: Root}
-`, `certs[0].colour: unknown field (want name, kind, role, issuer, subject, san, key, validity, eku, basic_constraints, key_usage)`},
+`, `certs[0].colour: unknown field (want name, kind, role, issuer, subject, san, key, validity, eku, basic_constraints, key_usage, not_before, lifetime, serial)`},
 		{"unknown top-level field", `world: w
 cert: [] #<
 `, `cert: unknown field (want world, description, certs, truststores)`},
@@ -228,7 +228,7 @@ certs:
       - clientAuth
       - codeSigning #<
     subject: {cn: x}
-`, `certs[0].eku[1]: unknown EKU "codeSigning" (want serverAuth, clientAuth, ocf-identity, ocf-role)`},
+`, `certs[0].eku[1]: unknown EKU "codeSigning" (want serverAuth, clientAuth, ocf-identity, ocf-role, any)`},
 		{"eku not a list", `world: w
 certs:
   - name: ss
@@ -301,6 +301,66 @@ certs:
   - name: root
     kind: a: b #<
 `, `invalid YAML: mapping values are not allowed in this context`},
+		{"bad not_before", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    not_before: 30 minutes #<
+`, `certs[0].not_before: bad time span "30 minutes" (want a signed number and a unit y, d, h, m or s, e.g. "-30m", "+1h", "-2d")`},
+		{"signed lifetime", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    lifetime: -1y #<
+`, `certs[0].lifetime: bad time span "-1y" (want a number and a unit y, d, h, m or s, e.g. "10y", "3650d")`},
+		{"zero lifetime", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    lifetime: 0d #<
+`, `certs[0].lifetime: lifetime must be positive`},
+		{"window upside down", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    not_before: +21y #<
+`, `certs[0].not_before: not_before +21y is not before the end of the valid window`},
+		{"unknown key usage bit", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    key_usage:
+      - keyCertSign
+      - signing #<
+`, `certs[0].key_usage[1]: unknown key usage "signing" (want digitalSignature, contentCommitment, keyEncipherment, dataEncipherment, keyAgreement, keyCertSign, cRLSign)`},
+		{"repeated key usage bit", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    key_usage: [keyCertSign, keyCertSign] #<
+`, `certs[0].key_usage[1]: key usage "keyCertSign" listed twice`},
+		{"directory name without cn", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    san:
+      dir:
+        - {ou: authority} #<
+`, `certs[0].san.dir[0].cn: required`},
+		{"serial zero", `world: w
+certs:
+  - name: root
+    kind: root
+    subject: {cn: x}
+    serial: 0 #<
+`, `certs[0].serial: want an integer from 1 to 9223372036854775807`},
 		{"two documents", `world: w
 certs:
   - {name: root, kind: root, subject: {cn: x}}

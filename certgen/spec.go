@@ -31,7 +31,19 @@ type CertSpec struct {
 	Validity         string   // valid | expired | not-yet-valid
 	EKU              []string // nil: default for the kind and role; empty: no EKU extension
 	BasicConstraints string   // correct | missing | wrong
-	KeyUsage         string   // correct | missing | wrong
+	KeyUsage         string   // correct | missing | wrong; "" when KeyUsageBits is set
+	// KeyUsageBits names the keyUsage bits outright (spec: key_usage given
+	// as a list); nil leaves them to KeyUsage, empty omits the extension.
+	KeyUsageBits []string
+	// DirNames are directoryName entries of the subjectAltName extension,
+	// as OCF role certificates carry their role in one.
+	DirNames []Subject
+	// NotBefore and Lifetime override the window Validity chooses: an
+	// offset from generation time ("-30m", "+1h", "-2d") and the span from
+	// NotBefore to NotAfter ("10y", "3650d"). Empty keeps the default.
+	NotBefore, Lifetime string
+	// Serial fixes the serial number; 0 draws a random one.
+	Serial int64
 
 	lines map[string]int // field -> line, from Parse; "" is the entry itself
 }
@@ -55,7 +67,8 @@ var (
 	roles             = []string{"server", "client"}
 	keyTypes          = []string{"p256", "p384", "ed25519", "rsa2048"}
 	validities        = []string{"valid", "expired", "not-yet-valid"}
-	ekuNames          = []string{"serverAuth", "clientAuth", "ocf-identity", "ocf-role"}
+	ekuNames          = []string{"serverAuth", "clientAuth", "ocf-identity", "ocf-role", "any"}
+	keyUsageNames     = []string{"digitalSignature", "contentCommitment", "keyEncipherment", "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign"}
 	correctnessLevels = []string{"correct", "missing", "wrong"}
 )
 

@@ -25,6 +25,25 @@ var ekuByName = map[string]struct {
 	"clientAuth":   {std: x509.ExtKeyUsageClientAuth},
 	"ocf-identity": {oid: OIDOCFIdentity},
 	"ocf-role":     {oid: OIDOCFRole},
+	"any":          {std: x509.ExtKeyUsageAny},
+}
+
+var keyUsageByName = map[string]x509.KeyUsage{
+	"digitalSignature": x509.KeyUsageDigitalSignature, "contentCommitment": x509.KeyUsageContentCommitment,
+	"keyEncipherment": x509.KeyUsageKeyEncipherment, "dataEncipherment": x509.KeyUsageDataEncipherment,
+	"keyAgreement": x509.KeyUsageKeyAgreement, "keyCertSign": x509.KeyUsageCertSign, "cRLSign": x509.KeyUsageCRLSign,
+}
+
+// keyUsage is the named bits when the spec lists them, else the shape.
+func keyUsage(s *CertSpec, ca bool) x509.KeyUsage {
+	if s.KeyUsageBits == nil {
+		return keyUsageFor[ca][s.KeyUsage]
+	}
+	var ku x509.KeyUsage
+	for _, b := range s.KeyUsageBits {
+		ku |= keyUsageByName[b]
+	}
+	return ku
 }
 
 // keyUsageFor[isCA][level]: "wrong" swaps the CA and leaf shapes.
@@ -41,7 +60,19 @@ var basicConstraintsFor = map[bool]map[string]struct{ present, isCA bool }{
 
 // validityWindow returns NotBefore and NotAfter relative to now. Valid
 // leaves last more than ten years, as device certificate profiles demand.
-func validityWindow(ca bool, validity string, now time.Time) (time.Time, time.Time) {
+// not_before and lifetime, checked by validate, override the default.
+func validityWindow(s *CertSpec, now time.Time) (time.Time, time.Time) {
+	nb, na := defaultWindow(isCAKind(s.Kind), s.Validity, now)
+	if sp, err := parseSpan(s.NotBefore, true); err == nil {
+		nb = sp.from(now)
+	}
+	if sp, err := parseSpan(s.Lifetime, false); err == nil {
+		na = sp.from(nb)
+	}
+	return nb, na
+}
+
+func defaultWindow(ca bool, validity string, now time.Time) (time.Time, time.Time) {
 	switch validity {
 	case "expired":
 		return now.AddDate(-2, 0, 0), now.Add(-24 * time.Hour)
@@ -73,23 +104,33 @@ func randomSerial() (*big.Int, error) {
 // certTemplate turns a validated spec into an x509 template; the key
 // identifiers and signature algorithm are filled in by the signer.
 func certTemplate(s *CertSpec, now time.Time) (*x509.Certificate, error) {
-	serial, err := randomSerial()
-	if err != nil {
-		return nil, err
+	serial := big.NewInt(s.Serial)
+	if s.Serial == 0 {
+		var err error
+		if serial, err = randomSerial(); err != nil {
+			return nil, err
+		}
 	}
 	ca := isCAKind(s.Kind)
-	notBefore, notAfter := validityWindow(ca, s.Validity, now)
+	notBefore, notAfter := validityWindow(s, now)
 	bc := basicConstraintsFor[ca][s.BasicConstraints]
 	t := &x509.Certificate{
 		SerialNumber:          serial,
 		Subject:               pkix.Name{CommonName: s.Subject.CN, Organization: nonEmpty(s.Subject.O), OrganizationalUnit: nonEmpty(s.Subject.OU)},
 		NotBefore:             notBefore,
 		NotAfter:              notAfter,
-		KeyUsage:              keyUsageFor[ca][s.KeyUsage],
+		KeyUsage:              keyUsage(s, ca),
 		BasicConstraintsValid: bc.present,
 		IsCA:                  bc.isCA,
 		DNSNames:              s.DNS,
 		IPAddresses:           s.IPs,
+	}
+	if len(s.DirNames) > 0 {
+		ext, err := sanExtension(s)
+		if err != nil {
+			return nil, err
+		}
+		t.ExtraExtensions = append(t.ExtraExtensions, ext)
 	}
 	for _, name := range s.EKU {
 		e := ekuByName[name]

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Names become path components and "world/name" references, so they are
@@ -152,8 +153,17 @@ func (w *World) validateCert(c *CertSpec, path string) error {
 	if err := w.enum(c.lines, "basic_constraints", path+".basic_constraints", "basic_constraints value", &c.BasicConstraints, "correct", correctnessLevels); err != nil {
 		return err
 	}
-	if err := w.enum(c.lines, "key_usage", path+".key_usage", "key_usage value", &c.KeyUsage, "correct", correctnessLevels); err != nil {
+	if err := w.validateKeyUsage(c, path); err != nil {
 		return err
+	}
+	if err := w.validateWindow(c, path); err != nil {
+		return err
+	}
+	for i, d := range c.DirNames {
+		if strings.TrimSpace(d.CN) == "" {
+			key := fmt.Sprintf("san.dir[%d].cn", i)
+			return w.errAt(c.lines, key, path+"."+key, "required")
+		}
 	}
 	if c.EKU == nil {
 		c.EKU = defaultEKU(c.Role)
@@ -166,6 +176,48 @@ func (w *World) validateCert(c *CertSpec, path string) error {
 		if slices.Index(c.EKU, e) != i {
 			return w.errAt(c.lines, key, path+"."+key, "EKU %q listed twice", e)
 		}
+	}
+	return nil
+}
+
+// validateKeyUsage checks either the named bits or the shape of key_usage.
+func (w *World) validateKeyUsage(c *CertSpec, path string) error {
+	if c.KeyUsageBits == nil {
+		return w.enum(c.lines, "key_usage", path+".key_usage", "key_usage value", &c.KeyUsage, "correct", correctnessLevels)
+	}
+	for i, b := range c.KeyUsageBits {
+		key := fmt.Sprintf("key_usage[%d]", i)
+		if !slices.Contains(keyUsageNames, b) {
+			return w.errAt(c.lines, key, path+"."+key, "unknown key usage %q (%s)", b, want(keyUsageNames))
+		}
+		if slices.Index(c.KeyUsageBits, b) != i {
+			return w.errAt(c.lines, key, path+"."+key, "key usage %q listed twice", b)
+		}
+	}
+	return nil
+}
+
+// validateWindow checks not_before and lifetime and that the window they
+// give, with the validity default for what they leave out, is not empty.
+func (w *World) validateWindow(c *CertSpec, path string) error {
+	for _, f := range []struct {
+		key    string
+		val    string
+		signed bool
+	}{{"not_before", c.NotBefore, true}, {"lifetime", c.Lifetime, false}} {
+		if f.val == "" {
+			continue
+		}
+		sp, err := parseSpan(f.val, f.signed)
+		if err != nil {
+			return w.errAt(c.lines, f.key, path+"."+f.key, "%v", err)
+		}
+		if !f.signed && sp.from(time.Unix(0, 0)).Unix() <= 0 {
+			return w.errAt(c.lines, f.key, path+"."+f.key, "lifetime must be positive")
+		}
+	}
+	if nb, na := validityWindow(c, time.Now()); !na.After(nb) {
+		return w.errAt(c.lines, "not_before", path+".not_before", "not_before %s is not before the end of the %s window", c.NotBefore, c.Validity)
 	}
 	return nil
 }

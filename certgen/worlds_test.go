@@ -57,6 +57,8 @@ func ekuNamesOf(c *x509.Certificate) []string {
 			out = append(out, "serverAuth")
 		case x509.ExtKeyUsageClientAuth:
 			out = append(out, "clientAuth")
+		case x509.ExtKeyUsageAny:
+			out = append(out, "any")
 		default:
 			out = append(out, "other")
 		}
@@ -83,7 +85,7 @@ func TestLoadDirFindsCatalogueWorlds(t *testing.T) {
 			t.Errorf("world %s: file %q, description %q", w.Name, w.File, w.Description)
 		}
 	}
-	if want := []string{"main", "names", "other", "profile", "validity"}; !slices.Equal(names, want) {
+	if want := []string{"devicecerts", "main", "names", "other", "profile", "validity"}; !slices.Equal(names, want) {
 		t.Fatalf("worlds = %v, want %v", names, want)
 	}
 }
@@ -109,7 +111,10 @@ func TestCertificatesMatchSpecs(t *testing.T) {
 				if !slices.Equal(x.DNSNames, spec.DNS) || !slices.EqualFunc(x.IPAddresses, spec.IPs, net.IP.Equal) {
 					t.Errorf("SAN dns=%v ip=%v, spec dns=%v ip=%v", x.DNSNames, x.IPAddresses, spec.DNS, spec.IPs)
 				}
-				if hasExt(x, oidSAN) != (len(spec.DNS)+len(spec.IPs) > 0) {
+				if !slices.Equal(dirNamesOf(x), spec.DirNames) {
+					t.Errorf("SAN directory names %+v, spec %+v", dirNamesOf(x), spec.DirNames)
+				}
+				if hasExt(x, oidSAN) != (len(spec.DNS)+len(spec.IPs)+len(spec.DirNames) > 0) {
 					t.Errorf("SAN extension present=%v with spec dns=%v ip=%v", hasExt(x, oidSAN), spec.DNS, spec.IPs)
 				}
 				if got := ekuNamesOf(x); !slices.Equal(got, spec.EKU) || hasExt(x, oidEKU) != (len(spec.EKU) > 0) {
@@ -145,6 +150,16 @@ func checkConstraints(t *testing.T, x *x509.Certificate, spec *CertSpec) {
 	wantKU := map[string]x509.KeyUsage{"correct": leafKU, "wrong": caKU, "missing": 0}
 	if ca {
 		wantKU = map[string]x509.KeyUsage{"correct": caKU, "wrong": leafKU, "missing": 0}
+	}
+	if spec.KeyUsageBits != nil {
+		want := x509.KeyUsage(0)
+		for _, b := range spec.KeyUsageBits {
+			want |= keyUsageByName[b]
+		}
+		if x.KeyUsage != want || hasExt(x, oidKeyUsage) != (len(spec.KeyUsageBits) > 0) {
+			t.Errorf("keyUsage %b (extension %v), spec %v", x.KeyUsage, hasExt(x, oidKeyUsage), spec.KeyUsageBits)
+		}
+		return
 	}
 	if x.KeyUsage != wantKU[spec.KeyUsage] || hasExt(x, oidKeyUsage) != (spec.KeyUsage != "missing") {
 		t.Errorf("keyUsage %b (extension %v) for %s %s", x.KeyUsage, hasExt(x, oidKeyUsage), spec.KeyUsage, spec.Kind)
@@ -191,10 +206,19 @@ func checkValidityWindow(t *testing.T, x *x509.Certificate, spec *CertSpec, now 
 		"expired":       {now.AddDate(-2, 0, 0), now.Add(-24 * time.Hour)},
 		"not-yet-valid": {now.Add(24 * time.Hour), now.AddDate(2, 0, 0)},
 	}[spec.Validity]
+	// not_before and lifetime, where given, replace the default bounds.
+	if spec.NotBefore != "" {
+		sp, _ := parseSpan(spec.NotBefore, true)
+		want[0] = sp.from(now)
+	}
+	if spec.Lifetime != "" {
+		sp, _ := parseSpan(spec.Lifetime, false)
+		want[1] = sp.from(want[0])
+	}
 	if !x.NotBefore.Equal(want[0]) || !x.NotAfter.Equal(want[1]) {
 		t.Errorf("validity %s..%s, want %s..%s for %s", x.NotBefore, x.NotAfter, want[0], want[1], spec.Validity)
 	}
-	if spec.Validity == "valid" && spec.Kind != "root" && spec.Kind != "intermediate" && x.NotAfter.Sub(now) <= 10*365*24*time.Hour {
+	if spec.Validity == "valid" && spec.Lifetime == "" && spec.Kind != "root" && spec.Kind != "intermediate" && x.NotAfter.Sub(now) <= 10*365*24*time.Hour {
 		t.Error("valid leaf does not last more than ten years")
 	}
 }
@@ -368,7 +392,7 @@ func TestChainsAndTrustStores(t *testing.T) {
 			t.Errorf("Cert(%q) succeeded", bad)
 		}
 	}
-	if got := set.Worlds(); !slices.Equal(got, []string{"main", "names", "other", "profile", "validity"}) {
+	if got := set.Worlds(); !slices.Equal(got, []string{"devicecerts", "main", "names", "other", "profile", "validity"}) {
 		t.Errorf("Worlds() = %v", got)
 	}
 }
@@ -377,8 +401,15 @@ func TestSerialsAreRandom128Bit(t *testing.T) {
 	set, _, _ := fixtureSet(t)
 	seen := map[string]string{}
 	maxBits := 0
+	fixed := fixedSerials(t)
 	for _, ref := range set.allRefs() {
 		sn := mustCert(t, set, ref).X509.SerialNumber
+		if want, ok := fixed[ref]; ok {
+			if sn.Int64() != want {
+				t.Errorf("%s: serial %d, spec %d", ref, sn, want)
+			}
+			continue
+		}
 		if sn.Sign() <= 0 || sn.BitLen() > 128 || sn.BitLen() < 96 {
 			t.Errorf("%s: serial %x has %d bits", ref, sn, sn.BitLen())
 		}
@@ -398,10 +429,54 @@ func TestSerialsAreRandom128Bit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range again.certs[worlds[0].Name] {
+		if _, ok := fixed[c.Ref()]; ok {
+			continue
+		}
 		if _, dup := seen[c.X509.SerialNumber.String()]; dup {
 			t.Errorf("%s: serial repeated across runs", c.Ref())
 		}
 	}
+}
+
+// fixedSerials lists the certificates whose spec sets the serial.
+func fixedSerials(t *testing.T) map[string]int64 {
+	_, worlds, _ := fixtureSet(t)
+	out := map[string]int64{}
+	for _, w := range worlds {
+		for _, c := range w.Certs {
+			if c.Serial != 0 {
+				out[w.Name+"/"+c.Name] = c.Serial
+			}
+		}
+	}
+	return out
+}
+
+// dirNamesOf reads the directoryName entries of the subjectAltName.
+func dirNamesOf(c *x509.Certificate) []Subject {
+	var out []Subject
+	for _, e := range c.Extensions {
+		if !e.Id.Equal(oidSAN) {
+			continue
+		}
+		var names []asn1.RawValue
+		if _, err := asn1.Unmarshal(e.Value, &names); err != nil {
+			return nil
+		}
+		for _, n := range names {
+			if n.Class != asn1.ClassContextSpecific || n.Tag != 4 {
+				continue
+			}
+			var rdn pkix.RDNSequence
+			if _, err := asn1.Unmarshal(n.Bytes, &rdn); err != nil {
+				return nil
+			}
+			var name pkix.Name
+			name.FillFromRDNSequence(&rdn)
+			out = append(out, Subject{CN: name.CommonName, O: strings.Join(name.Organization, "|"), OU: strings.Join(name.OrganizationalUnit, "|")})
+		}
+	}
+	return out
 }
 
 func (s *Set) allRefs() []string {
