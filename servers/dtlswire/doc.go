@@ -12,4 +12,8 @@
 // message (fragment offset 0, fragment length equal to the message length).
 // A ClientHello split across records or datagrams yields ErrFragmented.
 // Encrypted records (epoch > 0) are reported by header only.
+//
+// Cipher suites are named and judged from two embedded tables: the whole
+// IANA registry taken apart by component (iana_suites.tsv), and the rules
+// that grade components as broken or legacy with their RFC (suite_rules.tsv).
 package dtlswire

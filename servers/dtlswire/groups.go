@@ -26,7 +26,7 @@ func GroupName(g uint16) string {
 	if n, ok := groupNames[g]; ok {
 		return n
 	}
-	if g&0x0f0f == 0x0a0a && g>>8 == g&0xff {
+	if IsGREASE(g) {
 		return "GREASE"
 	}
 	return fmt.Sprintf("0x%04X", g)

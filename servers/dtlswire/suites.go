@@ -1,119 +1,86 @@
 package dtlswire
 
-import "fmt"
+import (
+	_ "embed"
+	"fmt"
+)
 
-// cipherSuiteNames follows the IANA TLS Cipher Suites registry for the suites
-// LwM2M devices and their TLS stacks commonly offer, including the weak ones a
-// conformance run must be able to name (NULL, RC4, 3DES, export-free CBC).
-var cipherSuiteNames = map[uint16]string{
-	0x0000: "TLS_NULL_WITH_NULL_NULL",
-	0x0001: "TLS_RSA_WITH_NULL_MD5",
-	0x0002: "TLS_RSA_WITH_NULL_SHA",
-	0x0004: "TLS_RSA_WITH_RC4_128_MD5",
-	0x0005: "TLS_RSA_WITH_RC4_128_SHA",
-	0x000A: "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-	0x0016: "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
-	0x002C: "TLS_PSK_WITH_NULL_SHA",
-	0x002D: "TLS_DHE_PSK_WITH_NULL_SHA",
-	0x002E: "TLS_RSA_PSK_WITH_NULL_SHA",
-	0x002F: "TLS_RSA_WITH_AES_128_CBC_SHA",
-	0x0033: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
-	0x0035: "TLS_RSA_WITH_AES_256_CBC_SHA",
-	0x0039: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
-	0x003B: "TLS_RSA_WITH_NULL_SHA256",
-	0x003C: "TLS_RSA_WITH_AES_128_CBC_SHA256",
-	0x003D: "TLS_RSA_WITH_AES_256_CBC_SHA256",
-	0x0067: "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
-	0x006B: "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
-	0x008A: "TLS_PSK_WITH_RC4_128_SHA",
-	0x008B: "TLS_PSK_WITH_3DES_EDE_CBC_SHA",
-	0x008C: "TLS_PSK_WITH_AES_128_CBC_SHA",
-	0x008D: "TLS_PSK_WITH_AES_256_CBC_SHA",
-	0x008E: "TLS_DHE_PSK_WITH_RC4_128_SHA",
-	0x008F: "TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA",
-	0x0090: "TLS_DHE_PSK_WITH_AES_128_CBC_SHA",
-	0x0091: "TLS_DHE_PSK_WITH_AES_256_CBC_SHA",
-	0x009C: "TLS_RSA_WITH_AES_128_GCM_SHA256",
-	0x009D: "TLS_RSA_WITH_AES_256_GCM_SHA384",
-	0x009E: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
-	0x009F: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-	0x00A8: "TLS_PSK_WITH_AES_128_GCM_SHA256",
-	0x00A9: "TLS_PSK_WITH_AES_256_GCM_SHA384",
-	0x00AA: "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256",
-	0x00AB: "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384",
-	0x00AE: "TLS_PSK_WITH_AES_128_CBC_SHA256",
-	0x00AF: "TLS_PSK_WITH_AES_256_CBC_SHA384",
-	0x00B0: "TLS_PSK_WITH_NULL_SHA256",
-	0x00B1: "TLS_PSK_WITH_NULL_SHA384",
-	0x00B2: "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256",
-	0x00B3: "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384",
-	0x00FF: "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
-	0x1301: "TLS_AES_128_GCM_SHA256",
-	0x1302: "TLS_AES_256_GCM_SHA384",
-	0x1303: "TLS_CHACHA20_POLY1305_SHA256",
-	0x1304: "TLS_AES_128_CCM_SHA256",
-	0x1305: "TLS_AES_128_CCM_8_SHA256",
-	0x5600: "TLS_FALLBACK_SCSV",
-	0xC006: "TLS_ECDHE_ECDSA_WITH_NULL_SHA",
-	0xC007: "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
-	0xC008: "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA",
-	0xC009: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-	0xC00A: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-	0xC010: "TLS_ECDHE_RSA_WITH_NULL_SHA",
-	0xC011: "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
-	0xC012: "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
-	0xC013: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-	0xC014: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-	0xC023: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
-	0xC024: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-	0xC027: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-	0xC028: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-	0xC02B: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-	0xC02C: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-	0xC02F: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-	0xC030: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-	0xC033: "TLS_ECDHE_PSK_WITH_RC4_128_SHA",
-	0xC034: "TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA",
-	0xC035: "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA",
-	0xC036: "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA",
-	0xC037: "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256",
-	0xC038: "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384",
-	0xC039: "TLS_ECDHE_PSK_WITH_NULL_SHA",
-	0xC03A: "TLS_ECDHE_PSK_WITH_NULL_SHA256",
-	0xC03B: "TLS_ECDHE_PSK_WITH_NULL_SHA384",
-	0xC09C: "TLS_RSA_WITH_AES_128_CCM",
-	0xC09D: "TLS_RSA_WITH_AES_256_CCM",
-	0xC09E: "TLS_DHE_RSA_WITH_AES_128_CCM",
-	0xC09F: "TLS_DHE_RSA_WITH_AES_256_CCM",
-	0xC0A0: "TLS_RSA_WITH_AES_128_CCM_8",
-	0xC0A1: "TLS_RSA_WITH_AES_256_CCM_8",
-	0xC0A4: "TLS_PSK_WITH_AES_128_CCM",
-	0xC0A5: "TLS_PSK_WITH_AES_256_CCM",
-	0xC0A6: "TLS_DHE_PSK_WITH_AES_128_CCM",
-	0xC0A7: "TLS_DHE_PSK_WITH_AES_256_CCM",
-	0xC0A8: "TLS_PSK_WITH_AES_128_CCM_8",
-	0xC0A9: "TLS_PSK_WITH_AES_256_CCM_8",
-	0xC0AC: "TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
-	0xC0AD: "TLS_ECDHE_ECDSA_WITH_AES_256_CCM",
-	0xC0AE: "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8",
-	0xC0AF: "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8",
-	0xCCA8: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-	0xCCA9: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-	0xCCAB: "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256",
-	0xCCAC: "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
-	0xD001: "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256",
-	0xD002: "TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384",
-	0xD003: "TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256",
-	0xD005: "TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256",
+// Suite is one row of the IANA TLS Cipher Suites registry, with the name
+// taken apart into the components the weakness rules judge.
+type Suite struct {
+	ID          uint16
+	Name        string // IANA's exact string
+	KeyExchange string // RSA, ECDHE_ECDSA, PSK, ..., TLS13, or SCSV
+	Auth        string // RSA, ECDSA, PSK, anon, ...; "-" for SCSVs
+	Cipher      string // AES_128_CCM_8, 3DES_EDE_CBC, NULL, ...
+	Mode        string // stream, CBC, AEAD or NULL; "-" for SCSVs
+	MAC         string // MAC hash (stream/CBC) or PRF hash (AEAD)
+	Export      bool
+	DTLSOK      bool   // the registry's DTLS-OK column
+	Recommended string // the registry's Recommended column: Y, N or D
+	Reference   string // the registry's references, space-separated
+}
+
+//go:embed iana_suites.tsv
+var ianaSuitesTSV string
+
+// The embedded table is checked by the tests; a malformed one is a build
+// defect, so loading it panics rather than returning an error to callers.
+var suites, suiteByID, suiteByName = mustLoadSuites()
+
+func mustLoadSuites() ([]Suite, map[uint16]Suite, map[string]Suite) {
+	list, err := parseSuites("iana_suites.tsv", ianaSuitesTSV)
+	if err != nil {
+		panic(err)
+	}
+	byID := make(map[uint16]Suite, len(list))
+	byName := make(map[string]Suite, len(list))
+	for _, s := range list {
+		byID[s.ID], byName[s.Name] = s, s
+	}
+	return list, byID, byName
+}
+
+// LookupSuite returns the registry entry for a code point.
+func LookupSuite(id uint16) (Suite, bool) {
+	s, ok := suiteByID[id]
+	return s, ok
+}
+
+// LookupSuiteByName returns the registry entry for an IANA name.
+func LookupSuiteByName(name string) (Suite, bool) {
+	s, ok := suiteByName[name]
+	return s, ok
+}
+
+// Suites returns every registry entry, ordered by code point.
+func Suites() []Suite {
+	return append([]Suite(nil), suites...)
+}
+
+// IsGREASE reports an RFC 8701 GREASE value (0x?A?A with equal bytes), which
+// the cipher suite, supported_groups and other registries share.
+func IsGREASE(v uint16) bool {
+	return v&0x0f0f == 0x0a0a && v>>8 == v&0xff
+}
+
+// IsSignalling reports values a ClientHello lists among its cipher suites
+// that are not offers: the SCSVs (RFC 5746, RFC 7507) and GREASE.
+func IsSignalling(id uint16) bool {
+	if IsGREASE(id) {
+		return true
+	}
+	s, ok := suiteByID[id]
+	return ok && s.KeyExchange == "SCSV"
 }
 
 // CipherSuiteName names a cipher suite by its IANA name. GREASE values
 // (RFC 8701) are named "GREASE"; anything else unknown is rendered as hex.
 func CipherSuiteName(id uint16) string {
-	if n, ok := cipherSuiteNames[id]; ok {
-		return n
+	if s, ok := suiteByID[id]; ok {
+		return s.Name
 	}
-	if id&0x0f0f == 0x0a0a && id>>8 == id&0xff {
+	if IsGREASE(id) {
 		return "GREASE"
 	}
 	return fmt.Sprintf("0x%04X", id)
