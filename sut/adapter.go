@@ -6,6 +6,7 @@ package sut
 import (
 	"context"
 	"crypto/x509"
+	"slices"
 	"time"
 )
 
@@ -13,8 +14,9 @@ import (
 type Adapter interface {
 	Name() string
 	Capabilities() Capabilities
-	// Baseline returns the known deviation for a case id, "" if none.
-	Baseline(caseID string) string
+	// Baseline returns the profile's known deviation for a case id, and
+	// whether there is one.
+	Baseline(caseID string) (Deviation, bool)
 	Start(ctx context.Context, t Target) (Instance, error)
 }
 
@@ -44,9 +46,26 @@ type Capabilities struct {
 	CipherSuites   bool          `yaml:"cipher_suites"`   // supports /0/x/16
 	CertUsage      bool          `yaml:"cert_usage"`      // supports /0/x/15
 	FlightInterval time.Duration `yaml:"flight_interval"` // initial retransmission timer
+	// FlightBackoff multiplies the timer at each retransmission (Mbed TLS
+	// and RFC 6347 §4.2.4.1: 2; 0 = 2); MaxFlightInterval caps it (0 = 60 s).
+	FlightBackoff     float64       `yaml:"flight_backoff"`
+	MaxFlightInterval time.Duration `yaml:"max_flight_interval"`
+	// AcceptOn is what counts as acceptance: "register" (default, an LwM2M
+	// client) or "handshake" (a DTLS stack or tool without LwM2M: the
+	// handshake completed and the SUT sent application data).
+	AcceptOn string `yaml:"accept_on" values:"register,handshake"`
 	// RebindRecovery is how long the SUT takes, without a Connection ID, to
 	// notice a NAT rebinding and recover with a new handshake.
 	RebindRecovery time.Duration `yaml:"rebind_recovery"`
+	// Modes are the security modes the SUT supports; none listed = all.
+	Modes []string `yaml:"modes" values:"psk,cert,nosec"`
+}
+
+// SupportsMode reports whether the SUT supports security mode m (psk,
+// cert or nosec). A profile that lists no modes supports all of them, as
+// profiles did before the key existed.
+func (c Capabilities) SupportsMode(m string) bool {
+	return len(c.Modes) == 0 || slices.Contains(c.Modes, m)
 }
 
 // Target is everything the SUT needs for one case, already materialised.

@@ -2,7 +2,6 @@ package sut
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sync/atomic"
@@ -14,27 +13,22 @@ import (
 // Bootstrap runs a profile's client provisioned through the LwM2M bootstrap
 // interface instead of its command line: for each case a harness bootstrap
 // server (NoSec, ephemeral port) writes the case's account into the client
-// (/0/0 bootstrap account, /0/1 the case's server, /1/0), and the client
+// (the bootstrap account, the case's server, /1/0), and the client
 // is started knowing only {{.BootstrapURI}}. It works for any client that
 // supports client-initiated bootstrap.
-type Bootstrap struct {
-	p *Profile
-	// carriesTrustStore: the profile passes the trust store on the client's
-	// command line, so cases with one need not be skipped.
-	carriesTrustStore bool
-}
+type Bootstrap struct{ p *Profile }
 
 // NewBootstrap returns the adapter that provisions inner's client through
 // the harness bootstrap server. inner's command must name
 // {{.BootstrapURI}} (see UsesBootstrap).
-func NewBootstrap(inner *Profile) Adapter {
-	u, _ := inner.dryNames() // LoadProfile rendered the same templates already
-	return &Bootstrap{p: inner, carriesTrustStore: u.trustStore}
-}
+func NewBootstrap(inner *Profile) Adapter { return &Bootstrap{p: inner} }
 
-func (b *Bootstrap) Name() string                  { return b.p.Name }
-func (b *Bootstrap) Capabilities() Capabilities    { return b.p.Capabilities }
-func (b *Bootstrap) Baseline(caseID string) string { return b.p.Baseline[caseID] }
+func (b *Bootstrap) Name() string               { return b.p.Name }
+func (b *Bootstrap) Capabilities() Capabilities { return b.p.Capabilities }
+func (b *Bootstrap) Baseline(caseID string) (Deviation, bool) {
+	d, ok := b.p.Baseline[caseID]
+	return d, ok
+}
 
 // Profile is the profile whose client the adapter runs.
 func (b *Bootstrap) Profile() *Profile { return b.p }
@@ -42,29 +36,15 @@ func (b *Bootstrap) Profile() *Profile { return b.p }
 // Timeouts are the profile's; its start timeout covers the bootstrap.
 func (b *Bootstrap) Timeouts() Timeouts { return b.p.Timeouts }
 
-// SkipError is returned by Start for a case the adapter cannot provision;
-// the case is to be reported as SKIP with Reason, not as an error.
-type SkipError struct{ Reason string }
-
-func (e *SkipError) Error() string { return "case skipped: " + e.Reason }
-
-// IsSkip reports whether err is a *SkipError, and its reason.
-func IsSkip(err error) (string, bool) {
-	var s *SkipError
-	if errors.As(err, &s) {
-		return s.Reason, true
-	}
-	return "", false
-}
-
 // SkipReason says why t cannot be provisioned through bootstrap, "" if it
-// can. A PKIX trust store has no LwM2M 1.1 resource: a case with one is
-// skipped unless the profile passes it on the client's command line.
+// can. A PKIX trust store and the Connection ID setting have no LwM2M 1.1
+// resource: a case with one is skipped unless the profile passes it on
+// the client's command line.
 func (b *Bootstrap) SkipReason(t Target) string {
-	if t.TrustStore != nil && !b.carriesTrustStore {
-		return "the case needs a PKIX trust store, which the LwM2M bootstrap interface cannot provision (no LwM2M 1.1 resource holds one), and the profile passes none on the client's command line"
+	if t.TrustStore != nil && !b.p.passes(trustStoreCarrier) {
+		return "the case needs a PKIX trust store, which the LwM2M bootstrap interface cannot provision (no LwM2M 1.1 resource holds one), and the profile passes none on the client's command line ({{.TrustStorePEM}} or {{.TrustStoreDir}})"
 	}
-	return ""
+	return b.p.neverPassed(t, func(c carrier) bool { return c.outOfBand })
 }
 
 // Start starts a bootstrap server provisioned for t, then the client. The
@@ -78,7 +58,7 @@ func (b *Bootstrap) Start(ctx context.Context, t Target) (Instance, error) {
 		return nil, &SkipError{Reason: why}
 	}
 	// A Target that cannot be written fails here, not on the server.
-	if _, err := bootstrapWrites(t, sampleBootstrapURI); err != nil {
+	if _, err := bootstrapWrites(t, sampleBootstrapURI, b.p.Bootstrap); err != nil {
 		return nil, err
 	}
 	log := events.NewLog()
@@ -92,7 +72,7 @@ func (b *Bootstrap) Start(ctx context.Context, t Target) (Instance, error) {
 				return nil, fmt.Errorf("unexpected endpoint %q (the case's is %q)", ep, t.Endpoint)
 			}
 			uri, _ := bsURI.Load().(string)
-			return bootstrapWrites(t, uri)
+			return bootstrapWrites(t, uri, b.p.Bootstrap)
 		},
 		DeleteAll: true,
 		Format:    bootstrapFormat,

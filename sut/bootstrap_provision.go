@@ -6,6 +6,7 @@ import (
 
 	"github.com/plgd-dev/go-coap/v3/message"
 
+	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 	"github.com/lwm2m-conform/lwm2m-conform/lwm2m"
 	"github.com/lwm2m-conform/lwm2m-conform/servers"
 )
@@ -15,19 +16,46 @@ import (
 const (
 	bootstrapSSID     = referenceSSID
 	bootstrapLifetime = referenceLifetime
-	// Instance ids: the bootstrap account is /0/0, the case's server /0/1
-	// with its Server instance /1/0.
-	bsSecurityInst     = 0
-	serverSecurityInst = 1
-	serverServerInst   = 0
+	// The case's Server instance: Bootstrap-Delete of "/" left none.
+	serverServerInst = 0
+	// maxInstance is the largest instance id; 65535 is reserved (MAX_ID).
+	maxInstance = 65534
 )
 
+// BootstrapOptions are a bootstrap profile's `bootstrap:` key.
+type BootstrapOptions struct {
+	// AccountInstance is the Security instance (/0/N) where the client
+	// keeps its own bootstrap account. The LwM2M TS lets a client keep
+	// that account through Bootstrap-Delete of "/", so the harness writes
+	// it there and puts the case's server in another instance: a client
+	// keeping it at /0/1 refuses /0/1 as the case's server.
+	AccountInstance int
+}
+
+// instances are the Security instances of the bootstrap account and of
+// the case's server: the lowest instance the account does not hold.
+func (o BootstrapOptions) instances() (account, server uint16) {
+	account = uint16(o.AccountInstance)
+	if account == 0 {
+		return 0, 1
+	}
+	return account, 0
+}
+
+func bootstrapOptions(n yamlpos.Node, o *BootstrapOptions) error {
+	return n.Walk([]string{"account_instance"}, func(_ string, v yamlpos.Node) (err error) {
+		o.AccountInstance, err = v.Int(0, maxInstance)
+		return err
+	})
+}
+
 // bootstrapWrites are the Bootstrap-Writes that give the client the case's
-// account: /0/0 the bootstrap account (NoSec, bsURI), /0/1 the LwM2M
-// server with every Security resource the case sets, /1/0 its Server
-// instance. Unset optional resources (/0/1/14, /0/1/15, /0/1/16) are left
-// out, so that the client's own default applies.
-func bootstrapWrites(t Target, bsURI string) ([]servers.BootstrapWrite, error) {
+// account: the bootstrap account (NoSec, bsURI) at o's instance, /0/0 by
+// default; the LwM2M server with every Security resource the case sets at
+// the lowest other instance (/0/1 by default); /1/0 its Server instance.
+// Unset optional resources (/0/x/14, /0/x/15, /0/x/16) are left out, so
+// that the client's own default applies.
+func bootstrapWrites(t Target, bsURI string, o BootstrapOptions) ([]servers.BootstrapWrite, error) {
 	mode, err := securityModeID(t.Mode)
 	if err != nil {
 		return nil, err
@@ -39,6 +67,7 @@ func bootstrapWrites(t Target, bsURI string) ([]servers.BootstrapWrite, error) {
 	case "cert":
 		identity, secret = t.ClientCertDER, t.ClientKeyPKCS8
 	}
+	bsSecurityInst, serverSecurityInst := o.instances()
 	bs := security(bsSecurityInst, bsURI, true, 3, nil, nil, nil)
 	srv := security(serverSecurityInst, t.ServerURI, false, mode, identity, t.ServerPublicKey, secret)
 	sec := func(res uint16) lwm2m.Path { return lwm2m.NewPath(lwm2m.ObjSecurity, serverSecurityInst, res) }

@@ -32,7 +32,6 @@ func UsesBootstrap(p *Profile) bool {
 // dryUse is what a dry rendering of a profile named.
 type dryUse struct {
 	bootstrapURI bool
-	trustStore   bool // {{.TrustStorePEM}} or {{.TrustStoreDir}}
 }
 
 // dryNames renders every template of p against the sample Target without
@@ -45,14 +44,7 @@ func (p *Profile) dryNames() (dryUse, error) {
 	if _, err := p.renderData(d); err != nil {
 		return dryUse{}, err
 	}
-	var u dryUse
-	u.bootstrapURI = d.namesBootstrapURI
-	d.Files.mu.Lock()
-	_, pem := d.Files.made[fileTrustStorePEM]
-	_, dir := d.Files.made[dirTrustStore]
-	d.Files.mu.Unlock()
-	u.trustStore = pem || dir
-	return u, nil
+	return dryUse{bootstrapURI: d.namesBootstrapURI}, nil
 }
 
 // renderBootstrap renders p for t, with {{.BootstrapURI}} set to uri.

@@ -40,7 +40,7 @@ func recordsOf(t *testing.T, writes []servers.BootstrapWrite, path string) map[s
 func TestBootstrapWritesCarryEveryResource(t *testing.T) {
 	tg := certTarget(t)
 	tg.ServerURI, tg.SNI, tg.CipherSuites, tg.Lifetime = "coaps://localhost:5684", "lwm2m.example.test", []uint16{0xC0AE, 0xC02B}, 7*time.Second
-	writes, err := bootstrapWrites(tg, "coap://127.0.0.1:5783")
+	writes, err := bootstrapWrites(tg, "coap://127.0.0.1:5783", BootstrapOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestBootstrapWritesSplitLargeInstances(t *testing.T) {
 	tg := certTarget(t)
 	tg.ServerURI = "coaps://localhost:5684"
 	tg.ServerPublicKey = append(tg.ServerPublicKey, make([]byte, 700)...) // any bytes: /0/x/4 is opaque
-	writes, err := bootstrapWrites(tg, "coap://127.0.0.1:5783")
+	writes, err := bootstrapWrites(tg, "coap://127.0.0.1:5783", BootstrapOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestBootstrapWritesSplitLargeInstances(t *testing.T) {
 func TestBootstrapWritesLeaveUnsetResourcesOut(t *testing.T) {
 	tg := Target{Endpoint: "ep", ServerURI: "coaps://127.0.0.1:5684", Mode: "psk", Usage: -1,
 		PSKIdentity: "dev-1", PSKKey: []byte{1, 2, 3}}
-	writes, err := bootstrapWrites(tg, "coap://127.0.0.1:5783")
+	writes, err := bootstrapWrites(tg, "coap://127.0.0.1:5783", BootstrapOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestBootstrapWritesLeaveUnsetResourcesOut(t *testing.T) {
 		t.Errorf("default lifetime %d, want 300", l)
 	}
 	for _, bad := range []Target{{Mode: "oscore", Usage: -1}, {Mode: "cert", Usage: 4}} {
-		if _, err := bootstrapWrites(bad, "coap://x"); err == nil {
+		if _, err := bootstrapWrites(bad, "coap://x", BootstrapOptions{}); err == nil {
 			t.Errorf("%+v: no error", bad)
 		}
 	}

@@ -40,8 +40,9 @@ func NewExec(p *Profile) Adapter { return &Exec{p: p} }
 
 func (e *Exec) Name() string               { return e.p.Name }
 func (e *Exec) Capabilities() Capabilities { return e.p.Capabilities }
-func (e *Exec) Baseline(caseID string) string {
-	return e.p.Baseline[caseID]
+func (e *Exec) Baseline(caseID string) (Deviation, bool) {
+	d, ok := e.p.Baseline[caseID]
+	return d, ok
 }
 
 // Profile is the profile the adapter runs.
@@ -51,10 +52,14 @@ func (e *Exec) Profile() *Profile { return e.p }
 func (e *Exec) Timeouts() Timeouts { return e.p.Timeouts }
 
 // Start renders the command for t, writes the files it names into t.Dir and
-// starts it in its own process group. Cancelling ctx stops the process.
+// starts it in its own process group. Cancelling ctx stops the process. A
+// case setting a value the profile never passes is a *SkipError.
 func (e *Exec) Start(ctx context.Context, t Target) (Instance, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if why := e.p.neverPassed(t, allCarriers); why != "" {
+		return nil, &SkipError{Reason: why}
 	}
 	c, err := e.p.Render(t)
 	if err != nil {

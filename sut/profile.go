@@ -24,13 +24,19 @@ type Profile struct {
 	Path         string
 	Capabilities Capabilities
 	Timeouts     Timeouts
-	// Baseline maps a case id to the reason it is a known deviation.
-	Baseline map[string]string
+	// Baseline maps a case id to its known deviation.
+	Baseline map[string]Deviation
+	// Bootstrap tells the bootstrap adapter where the client keeps its
+	// own bootstrap account.
+	Bootstrap BootstrapOptions
 
 	profileDir string // absolute directory of Path, for {{.ProfileDir}}
 	command    []tmpl
 	workdir    *tmpl // nil: the case directory
 	env        []envVar
+	// refs are the template fields the profile names anywhere, so that a
+	// case value it never passes is known before the case runs.
+	refs map[string]bool
 }
 
 // Timeouts bound the phases of a case for a SUT.
@@ -102,10 +108,11 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Profile{Path: path, Timeouts: DefaultTimeouts, Baseline: map[string]string{}}
+	p := &Profile{Path: path, Timeouts: DefaultTimeouts, Baseline: map[string]Deviation{}}
 	src := &yamlpos.Source{File: path, Wording: wording, RejectNull: true}
 	root := src.Root(doc.Content[0])
-	known := []string{"name", "description", "command", "workdir", "env", "capabilities", "timeouts", "baseline"}
+	known := []string{"name", "description", "command", "workdir", "env", "capabilities", "timeouts", "baseline", "bootstrap"}
+	var bootstrapKey yamlpos.Node
 	err = root.Walk(known, func(key string, v yamlpos.Node) (err error) {
 		switch key {
 		case "name":
@@ -126,6 +133,9 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 			err = structFields(v, &p.Timeouts)
 		case "baseline":
 			err = baseline(v, p.Baseline)
+		case "bootstrap":
+			bootstrapKey = v
+			err = bootstrapOptions(v, &p.Bootstrap)
 		}
 		return err
 	})
@@ -141,6 +151,10 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 	p.profileDir = dir
 	if err := p.check(); err != nil {
 		return nil, err
+	}
+	p.refs = p.fieldRefs()
+	if !bootstrapKey.IsZero() && !UsesBootstrap(p) {
+		return nil, bootstrapKey.Errorf("only for a profile provisioned through bootstrap (one whose templates name {{.BootstrapURI}})")
 	}
 	return p, nil
 }
@@ -197,37 +211,6 @@ func env(n yamlpos.Node) ([]envVar, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
-}
-
-func baseline(n yamlpos.Node, into map[string]string) error {
-	items, err := n.Items()
-	if err != nil {
-		return n.Errorf("must be a list of {case, reason}")
-	}
-	for _, el := range items {
-		var id, reason string
-		err := el.Walk([]string{"case", "reason"}, func(key string, v yamlpos.Node) (err error) {
-			if key == "case" {
-				id, err = v.Str()
-			} else {
-				reason, err = v.Str()
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		switch {
-		case id == "":
-			return el.Errorf("missing case id")
-		case strings.TrimSpace(reason) == "":
-			return el.Errorf("case %s: missing reason (say why the deviation is accepted)", id)
-		case into[id] != "":
-			return el.Errorf("case %s is listed twice", id)
-		}
-		into[id] = reason
-	}
-	return nil
 }
 
 // check renders every template once against a sample Target, without

@@ -3,6 +3,7 @@ package sut
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ capabilities: {cid: true, resumption: true, max_psk_len: 64, real_time_clock: tr
 timeouts: {start: 2s, handshake: 7s}
 baseline:
   - case: certusage/u0/a
+    outcome: accepted
     reason: "known: accepts an intermediate"
 `
 
@@ -31,7 +33,7 @@ func TestLoadProfileGood(t *testing.T) {
 	}
 	want := Capabilities{CID: true, Resumption: true, MaxPSKLen: 64, RealTimeClock: true, SNI: true,
 		CipherSuites: true, CertUsage: true, FlightInterval: 1500 * time.Millisecond}
-	if p.Capabilities != want {
+	if !reflect.DeepEqual(p.Capabilities, want) {
 		t.Errorf("capabilities = %+v, want %+v", p.Capabilities, want)
 	}
 	// case is not given: it keeps its default.
@@ -39,13 +41,15 @@ func TestLoadProfileGood(t *testing.T) {
 		t.Errorf("timeouts = %+v", p.Timeouts)
 	}
 	a := NewExec(p)
-	if got := a.Baseline("certusage/u0/a"); got != "known: accepts an intermediate" {
-		t.Errorf("baseline = %q", got)
+	wantDev := Deviation{Case: "certusage/u0/a", Reason: "known: accepts an intermediate",
+		Outcome: "accepted", Checks: []string{"decision"}, Line: 13}
+	if got, ok := a.Baseline("certusage/u0/a"); !ok || !reflect.DeepEqual(got, wantDev) {
+		t.Errorf("baseline = %+v, %v; want %+v", got, ok, wantDev)
 	}
-	if got := a.Baseline("certusage/u0/b"); got != "" {
-		t.Errorf("baseline of an unlisted case = %q", got)
+	if got, ok := a.Baseline("certusage/u0/b"); ok {
+		t.Errorf("baseline of an unlisted case = %+v", got)
 	}
-	if a.Name() != "good" || a.Capabilities() != want {
+	if a.Name() != "good" || !reflect.DeepEqual(a.Capabilities(), want) {
 		t.Errorf("adapter name/capabilities = %q/%+v", a.Name(), a.Capabilities())
 	}
 }
@@ -84,9 +88,9 @@ func TestLoadProfileErrors(t *testing.T) {
 		{"workdir template", "command: [x]\nworkdir: \"{{.Dri}}\"\n", ":2: workdir: template: unknown field .Dri"},
 		{"env template", "command: [x]\nenv:\n  A: ok\n  B: \"{{.Keylog}}\"\n", ":4: env.B: template: unknown field .Keylog"},
 		{"env not a mapping", "command: [x]\nenv: [A]\n", ":2: env: must be a mapping"},
-		{"baseline without reason", "command: [x]\nbaseline:\n  - case: a/b\n", ":3: baseline[0]: case a/b: missing reason"},
+		{"baseline without reason", "command: [x]\nbaseline:\n  - case: a/b\n    outcome: rejected\n", ":3: baseline[0]: case a/b: missing reason"},
 		{"baseline unknown key", "command: [x]\nbaseline:\n  - case: a/b\n    why: x\n", ":4: baseline[0].why: unknown field"},
-		{"baseline twice", "command: [x]\nbaseline:\n  - {case: a, reason: r}\n  - {case: a, reason: s}\n", ":4: baseline[1]: case a is listed twice"},
+		{"baseline twice", "command: [x]\nbaseline:\n  - {case: a, outcome: accepted, reason: r}\n  - {case: a, outcome: accepted, reason: s}\n", ":4: baseline[1]: case a is listed twice"},
 		{"null command element", "command:\n  - x\n  -\n", ":3: command[1]: must be a string"},
 		{"repeated field", "command: [x]\nname: a\nname: b\n", ":3: name: repeated field"},
 		{"not a mapping", "- x\n", ":1: must be a mapping"},

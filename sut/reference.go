@@ -84,7 +84,7 @@ func (r *Reference) Capabilities() Capabilities {
 }
 
 // Baseline is empty: the reference client has no accepted deviations.
-func (r *Reference) Baseline(string) string { return "" }
+func (r *Reference) Baseline(string) (Deviation, bool) { return Deviation{}, false }
 
 // Timeouts are the defaults, with the handshake bound the client uses.
 func (r *Reference) Timeouts() Timeouts {
