@@ -17,7 +17,7 @@ const (
 	AlertSent     Kind = "alert_sent"     // the harness peer sent an alert
 	HandshakeDone Kind = "handshake_done" // the DTLS handshake finished
 	HandshakeFail Kind = "handshake_fail" // the harness side of the handshake failed
-	Record        Kind = "record"         // a DTLS record header (proxy / verbose mode)
+	Record        Kind = "record"         // a DTLS record header, dir "up" (from the SUT) or "down"
 	Register      Kind = "register"
 	Update        Kind = "update"
 	Deregister    Kind = "deregister"

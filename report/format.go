@@ -47,8 +47,12 @@ func observedLetter(o verdict.Outcome) string {
 		return "R"
 	case verdict.Error:
 		return "E"
-	case verdict.Hang:
-		return "H"
+	case verdict.Timeout:
+		return "T"
+	case verdict.Refused:
+		return "P" // refused the provisioning: a rejection before any handshake
+	case verdict.Crashed:
+		return "C"
 	case "":
 		return "–"
 	}

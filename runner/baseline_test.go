@@ -9,24 +9,42 @@ import (
 	"github.com/lwm2m-conform/lwm2m-conform/verdict"
 )
 
-// baselined wraps an adapter with a baseline entry for every case.
-type baselined struct{ sut.Adapter }
+// baselined wraps an adapter with one pinned deviation for every case.
+type baselined struct {
+	sut.Adapter
+	d sut.Deviation
+}
 
-func (baselined) Baseline(string) string { return "known: accepts anything" }
+func (b baselined) Baseline(string) (sut.Deviation, bool) { return b.d, true }
 
-// A deviation listed in the baseline stays FAIL with its reason attached
-// (the reports show it as known); an entry whose case now passes is stale
-// and fails, so the change shows up.
-func TestBaselineKnownAndStale(t *testing.T) {
-	insecure := &Runner{PKI: testPKI(t), Adapter: baselined{sut.NewReference(sut.ReferenceOptions{InsecureAcceptAnyServer: true})}}
+// A deviation is known only while the SUT does exactly what the entry
+// pins; a case that now passes makes the entry stale; anything else is a
+// changed deviation. All three FAIL; only the first carries the reason as
+// known.
+func TestBaselinePinned(t *testing.T) {
 	c, _ := testFixtures(t).Catalogue.Get("certusage/u3/spk-other-leaf/ts-absent/chain-leaf-int")
-	res := insecure.Run(context.Background(), c)
-	if res.Verdict != verdict.Fail || res.Baseline != "known: accepts anything" {
-		t.Fatalf("known deviation: verdict %s baseline %q", res.Verdict, res.Baseline)
-	}
-	good := &Runner{PKI: testPKI(t), Adapter: baselined{sut.NewReference(sut.ReferenceOptions{})}}
-	res = good.Run(context.Background(), c)
-	if res.Verdict != verdict.Fail || res.Baseline != "" || !strings.Contains(res.Reason, "remove the entry") {
-		t.Fatalf("stale entry: verdict %s baseline %q reason %q", res.Verdict, res.Baseline, res.Reason)
+	insecure := sut.NewReference(sut.ReferenceOptions{InsecureAcceptAnyServer: true})
+	strict := sut.NewReference(sut.ReferenceOptions{})
+	acceptsAnything := sut.Deviation{Reason: "known: accepts anything", Outcome: "accepted", Checks: []string{"decision"}}
+	// A client once known only for a wire deviation on this cell: it
+	// rejected correctly but sent no SNI. If it starts accepting every
+	// server, an id-only baseline would still call that "known".
+	noSNI := sut.Deviation{Reason: "known: no SNI", Outcome: "rejected", Checks: []string{"sni"}}
+	for _, tc := range []struct {
+		name         string
+		adapter      sut.Adapter
+		d            sut.Deviation
+		wantBaseline string
+		wantReason   string
+	}{
+		{"known deviation", insecure, acceptsAnything, "known: accepts anything", ""},
+		{"stale entry", strict, acceptsAnything, "", "remove the entry"},
+		{"changed deviation", insecure, noSNI, "", "known deviation changed: the baseline pins rejected with failed sni, now accepted with failed decision"},
+	} {
+		r := &Runner{PKI: testPKI(t), Adapter: baselined{tc.adapter, tc.d}}
+		res := r.Run(context.Background(), c)
+		if res.Verdict != verdict.Fail || res.Baseline != tc.wantBaseline || !strings.Contains(res.Reason, tc.wantReason) {
+			t.Errorf("%s: verdict %s baseline %q reason %q", tc.name, res.Verdict, res.Baseline, res.Reason)
+		}
 	}
 }

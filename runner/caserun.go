@@ -30,6 +30,9 @@ type caseRun struct {
 	target sut.Target
 	insts  []sut.Instance
 	exited bool // the last SUT instance ended by itself before the verdict
+	// startedAt is when the current SUT instance was started: its start
+	// bound counts from there.
+	startedAt time.Time
 }
 
 func (cr *caseRun) inst() sut.Instance { return cr.insts[len(cr.insts)-1] }
@@ -74,23 +77,25 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 		}
 		return verdict.Observation{Outcome: verdict.Error, Detail: "SUT did not start: " + err.Error()}, nil
 	}
-	limit := cr.caseTimeout()
-	overMax := pskOverMax(c, cr.caps)
-	if st := cr.startTimeout(); overMax && st > 0 {
-		limit = st
-	}
-	obs := watch(ctx, cr.log, cr.inst(), 0, limit, cr.quiet())
-	if overMax && obs.Outcome == verdict.Error && !started(cr.log.Events()) && !cr.ended() {
-		// mbed TLS refuses an over-long key when configuring the session:
-		// no ClientHello, the device keeps running. That is the clean failure.
-		obs = verdict.Observation{Outcome: verdict.Rejected, Silent: true,
-			Detail: fmt.Sprintf("no handshake attempted within %s with a %d-byte key; the SUT is still running", limit, c.SUT.PSKKeyLen)}
-	}
+	obs := watch(ctx, cr.log, cr.inst(), 0, cr.stateConfig(false), cr.startedAt)
 	if obs.Outcome == verdict.Accepted && c.Scenario != "" {
 		obs = cr.playScenario(ctx)
 	}
 	cr.exited = cr.ended()
 	return obs, nil
+}
+
+// stateConfig is what this case's state machine judges against.
+func (cr *caseRun) stateConfig(established bool) stateConfig {
+	cfg := stateConfig{
+		timing:          timingFor(cr.caps, cr.timeouts(), cr.caseTimeout()),
+		established:     established,
+		acceptOnAppData: cr.caps.AcceptOn == "handshake",
+	}
+	if pskOverMax(cr.c, cr.caps) {
+		cfg.cleanFailure = fmt.Sprintf("no handshake attempted within the start bound with a %d-byte key; the SUT is still running", cr.c.SUT.PSKKeyLen)
+	}
+	return cfg
 }
 
 // ended reports whether the current SUT instance ended by itself.
@@ -103,15 +108,16 @@ func (cr *caseRun) ended() bool {
 	}
 }
 
-// startTimeout is the profile's bound from start to first ClientHello.
-func (cr *caseRun) startTimeout() time.Duration {
+// timeouts are the profile's bounds, or the defaults.
+func (cr *caseRun) timeouts() sut.Timeouts {
 	if p, ok := cr.Adapter.(interface{ Timeouts() sut.Timeouts }); ok {
-		return p.Timeouts().Start
+		return p.Timeouts()
 	}
-	return 0
+	return sut.DefaultTimeouts
 }
 
 func (cr *caseRun) start(ctx context.Context) error {
+	cr.startedAt = time.Now()
 	inst, err := cr.Adapter.Start(ctx, cr.target)
 	if err != nil {
 		return err
@@ -155,13 +161,4 @@ func (cr *caseRun) output() (out, cmd string) {
 		}
 	}
 	return strings.Join(outs, "\n"), strings.Join(cmds, "\n")
-}
-
-// afterCheck applies the checks that do not depend on accept or reject:
-// wire expectations, and a SUT that had to stay alive.
-func (cr *caseRun) afterCheck(evs []events.Event) string {
-	if cr.c.StayAlive && cr.exited {
-		return "the SUT exited during the case: it must fail cleanly and stay alive"
-	}
-	return wireMismatch(cr.c, evs)
 }

@@ -24,11 +24,13 @@ type Runner struct {
 	EvidenceRoot string
 	// CaseTimeout bounds a case whose SUT neither finishes nor aborts (hang).
 	CaseTimeout time.Duration
-	// Quiet is how long a SUT may stay silent mid-handshake before that
-	// silence counts as a rejection without an alert.
-	Quiet   time.Duration
-	Verbose bool
-	Logger  *slog.Logger
+	Verbose     bool
+	Logger      *slog.Logger
+	// Catalog is the whole catalogue, where control cases come from: a
+	// clean failure counts only when the same SUT was shown working.
+	Catalog []catalog.Case
+
+	proofs proofs
 }
 
 // caseTimeout is the runner's limit, else the profile's, else 15 s.
@@ -42,15 +44,8 @@ func (r *Runner) caseTimeout() time.Duration {
 	return 15 * time.Second
 }
 
-func (r *Runner) quiet() time.Duration {
-	if r.Quiet > 0 {
-		return r.Quiet
-	}
-	return 3 * time.Second
-}
-
 // Run executes one case and judges it. It never panics on SUT behaviour:
-// whatever the SUT does becomes an observation.
+// whatever the SUT does becomes an observation, then checks, then a verdict.
 func (r *Runner) Run(ctx context.Context, c catalog.Case) (res verdict.Result) {
 	start := time.Now()
 	caps := r.Adapter.Capabilities()
@@ -75,31 +70,59 @@ func (r *Runner) Run(ctx context.Context, c catalog.Case) (res verdict.Result) {
 		obs = verdict.Observation{Outcome: verdict.Error, Detail: err.Error()}
 	}
 	res.SUTOutput, res.SUTCommand = cr.output()
+	if obs.Outcome == verdict.Refused {
+		obs = r.attribute(ctx, c, obs)
+	}
 	res.Observation = obs
+	r.remember(c, obs)
 	res.Events = log.Events()
-	res.Verdict, res.Reason = verdict.Judge(c, obs)
-	if why := cr.afterCheck(res.Events); why != "" && res.Verdict != verdict.Fail {
-		res.Verdict, res.Reason = verdict.Fail, why
-	} else if why := weakSuitesWarning(c, res.Events); why != "" && res.Verdict == verdict.Pass {
-		res.Verdict, res.Reason = verdict.Warn, why
-	}
-	if b := r.Adapter.Baseline(c.ID); b != "" {
-		res.Baseline = b
-		if res.Verdict != verdict.Fail && res.Verdict != verdict.Skip {
-			// The SUT no longer deviates: the baseline is stale and must be
-			// updated, so that a behaviour change shows up in review.
-			res.Verdict, res.Baseline = verdict.Fail, ""
-			res.Reason = "listed in the profile's baseline as a known deviation (" + b + "), but the SUT now behaves as expected: remove the entry"
-		}
-	}
+	res.Checks = checks(c, caps, obs, res.Events, cr.exited)
+	res.Combine()
+	r.applyBaseline(&res)
 	if err := r.writeEvidence(&res); err != nil && r.Logger != nil {
 		r.Logger.Warn("evidence not written", "case", c.ID, "err", err)
 	}
 	return res
 }
 
+// applyBaseline matches a result against the profile's pinned deviation:
+// exactly the pinned outcome, alert and failed checks is known (reported as
+// a skip with the reason); a case that now passes makes the entry stale; any
+// other change fails as a changed deviation.
+func (r *Runner) applyBaseline(res *verdict.Result) {
+	d, ok := r.Adapter.Baseline(res.Case.ID)
+	if !ok || res.Verdict == verdict.Skip {
+		return
+	}
+	failed := res.FailedChecks()
+	switch {
+	case d.Matches(string(res.Observation.Outcome), res.Observation.Alert, failed):
+		res.Verdict, res.Baseline = verdict.Fail, d.Reason
+	case len(failed) == 0:
+		res.Verdict = verdict.Fail
+		res.Reason = fmt.Sprintf("listed in the profile's baseline as a known deviation (%s), but the SUT now behaves as expected: remove the entry", d.Reason)
+	default:
+		res.Verdict = verdict.Fail
+		res.Reason = fmt.Sprintf("known deviation changed: the baseline pins %s, now %s — %s", pinned(d.Outcome, d.Alert, d.Checks), pinned(string(res.Observation.Outcome), res.Observation.Alert, failed), res.Reason)
+	}
+}
+
+func pinned(outcome, alert string, failed []string) string {
+	s := outcome
+	if alert != "" {
+		s += " (alert " + alert + ")"
+	}
+	if len(failed) == 0 {
+		return s + " with no failed check"
+	}
+	return s + " with failed " + strings.Join(failed, ", ")
+}
+
 // skipReason names the capability a case needs that the profile does not claim.
 func skipReason(caps sut.Capabilities, c catalog.Case) string {
+	if !caps.SupportsMode(c.SUT.Mode) {
+		return "the SUT profile does not list security mode " + c.SUT.Mode + " (modes: " + strings.Join(caps.Modes, ", ") + ")"
+	}
 	var missing []string
 	if c.Area == "validity" && !caps.RealTimeClock {
 		missing = append(missing, "real_time_clock")
@@ -129,9 +152,15 @@ func skipReason(caps sut.Capabilities, c catalog.Case) string {
 	return "the SUT profile does not declare " + strings.Join(missing, ", ")
 }
 
+// rfcMinPSKLen: RFC 4279 §5.3 — “TLS implementations supporting these
+// cipher suites MUST support arbitrary PSK identities up to 128 octets in
+// length, and arbitrary PSKs up to 64 octets in length.”
+const rfcMinPSKLen = 64
+
 // adjustForProfile applies the rules that depend on what the SUT profile
-// declares. A PSK longer than the declared max_psk_len must fail cleanly
-// (seed 001 §5.15.1.3) with the SUT still running.
+// declares. A PSK longer than both the declared max_psk_len and the 64
+// octets every implementation must support may fail cleanly (seed 001
+// §5.15.1.3), with the SUT still running.
 func adjustForProfile(c catalog.Case, caps sut.Capabilities) catalog.Case {
 	if pskOverMax(c, caps) && c.Expect == catalog.Accept {
 		c.Expect, c.StayAlive = catalog.Reject, true
@@ -140,7 +169,8 @@ func adjustForProfile(c catalog.Case, caps sut.Capabilities) catalog.Case {
 	return c
 }
 
-// pskOverMax reports a PSK longer than the profile declares it supports.
+// pskOverMax reports a PSK the SUT may refuse: longer than it declares it
+// supports, and longer than the RFC minimum.
 func pskOverMax(c catalog.Case, caps sut.Capabilities) bool {
-	return c.SUT.Mode == "psk" && caps.MaxPSKLen > 0 && c.SUT.PSKKeyLen > caps.MaxPSKLen
+	return c.SUT.Mode == "psk" && caps.MaxPSKLen > 0 && c.SUT.PSKKeyLen > max(caps.MaxPSKLen, rfcMinPSKLen)
 }

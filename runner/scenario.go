@@ -22,7 +22,8 @@ func (cr *caseRun) playScenario(ctx context.Context) verdict.Observation {
 	marker := len(cr.log.Events())
 	cr.log.Add(events.Event{Kind: events.Note, Summary: "scenario: " + cr.c.Scenario,
 		Fields: map[string]string{"what": "scenario", "scenario": cr.c.Scenario}})
-	limit := cr.caseTimeout()
+	cfg := cr.stateConfig(true)
+	start := time.Now()
 	switch cr.c.Scenario {
 	case "rebind":
 		if cr.proxy == nil {
@@ -31,12 +32,15 @@ func (cr *caseRun) playScenario(ctx context.Context) verdict.Observation {
 		// A NAT mapping changes on an idle path: let the Register response
 		// reach the SUT first, or the rebinding would eat it.
 		cr.waitFor(ctx, marker, time.Second, func(e events.Event) bool {
-			return e.Kind == events.Record && e.Fields["dir"] == "down"
+			// The proxy's own record event: the response has left it.
+			return e.Kind == events.Record && e.Fields["dir"] == "down" && e.Fields["observer"] != "server"
 		})
 		if err := cr.proxy.Rebind(); err != nil {
 			return verdict.Observation{Outcome: verdict.Error, Detail: "NAT rebinding: " + err.Error()}
 		}
-		limit = time.Duration(cr.c.SUT.Lifetime)*time.Second + cr.caps.RebindRecovery + 3*time.Second
+		// The SUT's next Update is due within its lifetime; without a CID
+		// it may first have to notice the rebinding and shake hands again.
+		cfg.timing.total = time.Duration(cr.c.SUT.Lifetime)*time.Second + cr.caps.RebindRecovery + 3*time.Second
 	case "reboot":
 		ep := cr.target.Endpoint
 		if err := cr.srv.Execute(ctx, ep, lwm2m.NewPath(3, 0, 4), ""); err != nil {
@@ -47,10 +51,13 @@ func (cr *caseRun) playScenario(ctx context.Context) verdict.Observation {
 		if err := cr.start(ctx); err != nil {
 			return verdict.Observation{Outcome: verdict.Error, Detail: "SUT did not restart: " + err.Error()}
 		}
+		// A restarted SUT begins again: its start bound applies, and a
+		// Register (not only an Update) shows it came back.
+		start = cr.startedAt
 	default:
 		return verdict.Observation{Outcome: verdict.Error, Detail: fmt.Sprintf("unknown scenario %q", cr.c.Scenario)}
 	}
-	return watch(ctx, cr.log, cr.inst(), marker, limit, cr.quiet())
+	return watch(ctx, cr.log, cr.inst(), marker, cfg, start)
 }
 
 // waitFor waits until an event from index `from` on satisfies ok, or limit.

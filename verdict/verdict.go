@@ -1,6 +1,7 @@
 // Package verdict turns what a harness peer observed into a case verdict,
-// following the rules of DESIGN.md: accepted / rejected / error / hang,
-// compared with the case's expectation and basis.
+// following the rules of DESIGN.md and DESIGN-NOTES.md: an outcome (what
+// the SUT did), then checks (the decision against the expectation, and one
+// check per wire expectation), then the case verdict, the worst of them.
 package verdict
 
 import (
@@ -11,26 +12,56 @@ import (
 	"github.com/lwm2m-conform/lwm2m-conform/events"
 )
 
-// Outcome is what the SUT did.
+// Outcome is what the SUT did, decided from the wire and from how its
+// process ended, never from the harness's own timers.
 type Outcome string
 
 const (
-	Accepted Outcome = "accepted" // handshake completed and a Register arrived on it
-	Rejected Outcome = "rejected" // the SUT aborted the handshake (alert, or silence after the server flight)
-	Error    Outcome = "error"    // the SUT never started a handshake
-	Hang     Outcome = "hang"     // started, but neither finished nor aborted in time
+	// Accepted: handshake completed and a Register arrived on it (for a
+	// handshake-only SUT: application data).
+	Accepted Outcome = "accepted"
+	// Rejected: the SUT aborted the handshake with an alert, gave up in
+	// silence judged against its declared retransmission schedule, exited
+	// with a status mid-handshake, or the server could not complete the
+	// handshake with it (wrong key, unknown identity).
+	Rejected Outcome = "rejected"
+	// Refused: a clean refusal of the provisioning before any handshake
+	// (an error exit, or no handshake attempt with an over-long key while
+	// running), counted only when the same SUT was shown working.
+	Refused Outcome = "refused"
+	// Crashed: killed by a signal at any point, or any exit after the
+	// handshake completed. Never a rejection.
+	Crashed Outcome = "crashed"
+	// Timeout: a bound the profile declares (start, handshake, case) ran
+	// out while the SUT was still running. Never a rejection.
+	Timeout Outcome = "timeout"
+	// Error: the SUT never started a handshake (exited cleanly without
+	// one), or the harness could not set the case up.
+	Error Outcome = "error"
+	// Inconclusive: a clean failure the run could not attribute, because
+	// the same SUT was not shown working (its control case failed).
+	Inconclusive Outcome = "inconclusive"
 )
 
-// Verdict is the judgement reported for a case.
+// Outcomes lists every outcome, for validating pinned baselines.
+var Outcomes = []Outcome{Accepted, Rejected, Refused, Crashed, Timeout, Error, Inconclusive}
+
+// Verdict is the judgement reported for a check and for a case.
 type Verdict string
 
 const (
 	Pass Verdict = "PASS"
 	Fail Verdict = "FAIL"
 	Info Verdict = "INFO" // basis unspecified: recorded, never fails
-	Warn Verdict = "WARN" // passed, but the SUT accepted a server without validating it
+	Warn Verdict = "WARN" // passed, with something a person must see
 	Skip Verdict = "SKIP"
 )
+
+// rank orders verdicts so a case takes the worst of its checks.
+var rank = map[Verdict]int{Skip: 0, Pass: 1, Info: 2, Warn: 3, Fail: 4}
+
+// Worse reports whether a is worse than b.
+func Worse(a, b Verdict) bool { return rank[a] > rank[b] }
 
 // Observation is what the harness saw for one case.
 type Observation struct {
@@ -38,6 +69,14 @@ type Observation struct {
 	Alert   string  `json:"alert,omitempty"`  // name of the alert the SUT sent, "" if none
 	Silent  bool    `json:"silent,omitempty"` // rejected without an alert
 	Detail  string  `json:"detail,omitempty"` // one line for a person
+	// Exit is how the SUT's process ended, if it did: "exit status 1",
+	// "signal: killed", "exit status 0".
+	Exit string `json:"exit,omitempty"`
+	// DecidedBy names what decided the outcome: an event kind, "exit",
+	// "silence", or the bound that ran out; DecidedAt is when, from the
+	// start of the case.
+	DecidedBy string        `json:"decided_by,omitempty"`
+	DecidedAt time.Duration `json:"decided_at,omitempty"`
 }
 
 // String renders the observation as the report shows it.
@@ -47,6 +86,10 @@ func (o Observation) String() string {
 		return fmt.Sprintf("rejected (alert %s)", o.Alert)
 	case o.Outcome == Rejected && o.Silent:
 		return "rejected (silent)"
+	case o.Outcome == Refused && o.Exit != "":
+		return "refused (" + o.Exit + ")"
+	case o.Outcome == Crashed && o.Exit != "":
+		return "crashed (" + o.Exit + ")"
 	}
 	return string(o.Outcome)
 }
@@ -55,6 +98,7 @@ func (o Observation) String() string {
 type Result struct {
 	Case        catalog.Case   `json:"case"`
 	Observation Observation    `json:"observation"`
+	Checks      []Check        `json:"checks,omitempty"`
 	Verdict     Verdict        `json:"verdict"`
 	Reason      string         `json:"reason"`
 	Duration    time.Duration  `json:"duration"`
@@ -65,19 +109,41 @@ type Result struct {
 	Baseline    string         `json:"baseline,omitempty"` // reason from the profile's known-deviation baseline
 }
 
-// Judge compares an observation with the case's expectation.
+// Decision returns the decision check, if the case was judged.
+func (r Result) Decision() (Check, bool) {
+	for _, c := range r.Checks {
+		if c.Name == CheckDecision {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// FailedChecks names the checks that failed, the decision first.
+func (r Result) FailedChecks() []string {
+	var out []string
+	for _, c := range r.Checks {
+		if c.Verdict == Fail {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// Judge compares an observation with the case's expectation: the decision
+// check. Only accept and reject are decisions; every other outcome says
+// the SUT did not decide, which is never INFO, even where the basis is
+// unspecified.
 func Judge(c catalog.Case, o Observation) (Verdict, string) {
 	var observed catalog.Expect
 	switch o.Outcome {
 	case Accepted:
 		observed = catalog.Accept
-	case Rejected:
+	case Rejected, Refused:
 		observed = catalog.Reject
+	case Inconclusive:
+		return Fail, fmt.Sprintf("inconclusive, expected %s: %s", c.Expect, o.Detail)
 	default:
-		// A SUT that never started or hung cannot be said to follow the rule.
-		if c.Basis == catalog.BasisUnspecified {
-			return Info, fmt.Sprintf("%s (basis unspecified, expected %s)", o, c.Expect)
-		}
 		return Fail, fmt.Sprintf("expected %s, SUT %s: %s", c.Expect, o, o.Detail)
 	}
 	if c.Basis == catalog.BasisUnspecified {

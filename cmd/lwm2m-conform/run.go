@@ -26,9 +26,9 @@ func init() {
 
 // runFlags are shared by run and reproduce.
 type runFlags struct {
-	sut, fixtures      string
-	insecure           bool
-	caseTimeout, quiet time.Duration
+	sut, fixtures string
+	insecure      bool
+	caseTimeout   time.Duration
 	parallel           int
 	verbose            bool
 }
@@ -36,8 +36,7 @@ type runFlags struct {
 func (f *runFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&f.sut, "sut", "reference", `client under test: "reference" (built in) or a SUT profile YAML`)
 	fs.StringVar(&f.fixtures, "fixtures", "", "fixture tree (default ./fixtures, searched upwards)")
-	fs.DurationVar(&f.caseTimeout, "case-timeout", 0, "end a case whose SUT neither finishes nor aborts (hang); default: the profile's, else 15s")
-	fs.DurationVar(&f.quiet, "quiet", 3*time.Second, "silence mid-handshake that counts as a rejection without alert")
+	fs.DurationVar(&f.caseTimeout, "case-timeout", 0, "bound on a whole case (outcome timeout); default: the profile's timeouts.case")
 	fs.IntVar(&f.parallel, "parallel", 2*runtime.NumCPU(), "cases run at once")
 	fs.BoolVar(&f.verbose, "verbose", false, "log every event and the SUT's debug output")
 }
@@ -70,7 +69,8 @@ func (f *runFlags) runner(logOut io.Writer) (*runner.Runner, sut.Adapter, error)
 		level = slog.LevelDebug
 	}
 	return &runner.Runner{
-		PKI: pki, Adapter: adapter, CaseTimeout: f.caseTimeout, Quiet: f.quiet, Verbose: f.verbose,
+		PKI: pki, Adapter: adapter, CaseTimeout: f.caseTimeout, Verbose: f.verbose,
+		Catalog: fx.Catalogue.Select(),
 		Logger: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})),
 	}, adapter, nil
 }

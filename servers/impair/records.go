@@ -38,6 +38,14 @@ func recordEvents(d Dir, n int, remote string, recs []dtlswire.Record, v verdict
 				what += " " + f["handshake"]
 			}
 		}
+		if r.ContentType == dtlswire.ContentAlert && r.Epoch == 0 {
+			// A plaintext alert is the SUT's decision even when the
+			// impairment then drops it: name it.
+			if a, err := dtlswire.ParseAlert(r.Fragment); err == nil {
+				f["alert"] = a.Name
+				what += " " + a.Name
+			}
+		}
 		if v.drop != "" {
 			f["dropped"] = "true"
 			f["reason"] = v.drop
