@@ -38,11 +38,13 @@ type Case struct {
 	Peer        Peer              `json:"peer"`
 	SUT         Provisioning      `json:"sut"`
 	Wire        Wire              `json:"wire,omitempty"`
-	Scenario    string            `json:"scenario,omitempty"`   // what happens after the first Register; see Scenarios
-	Impair      *Impairment       `json:"impair,omitempty"`     // run through the impairment proxy; nil = direct
-	Requires    []string          `json:"requires,omitempty"`   // SUT capabilities the case needs (else SKIP)
-	StayAlive   bool              `json:"stay_alive,omitempty"` // the SUT must still be running when the case ends
-	Origin      string            `json:"origin"`               // file:line of the table row or rule that produced the case
+	Scenario    string            `json:"scenario,omitempty"` // what happens after the first Register; see Scenarios
+	Impair      *Impairment       `json:"impair,omitempty"`   // run through the impairment proxy; nil = direct
+	Requires    []string          `json:"requires,omitempty"` // SUT capabilities the case needs (else SKIP)
+	// requiresDefault: Requires still holds the table default's list.
+	requiresDefault bool
+	StayAlive       bool   `json:"stay_alive,omitempty"` // the SUT must still be running when the case ends
+	Origin          string `json:"origin"`               // file:line of the table row or rule that produced the case
 }
 
 // Scenarios a case can play after the first Register arrived.

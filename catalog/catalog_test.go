@@ -168,3 +168,15 @@ func TestSNIAndValidityWire(t *testing.T) {
 		t.Errorf("validity: %d cases, want 24", n)
 	}
 }
+
+// `requires: []` on a dimension value clears the table default: the
+// default-offer cases need no capability.
+func TestRequiresOnAValueReplacesTheDefault(t *testing.T) {
+	cat := loadAll(t)
+	for id, want := range map[string]int{"ciphers/default-psk": 0, "ciphers/default-cert": 0, "ciphers/psk-one": 1} {
+		c, ok := cat.Get(id)
+		if !ok || len(c.Requires) != want {
+			t.Errorf("%s: requires %v, want %d entries", id, c.Requires, want)
+		}
+	}
+}

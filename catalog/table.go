@@ -247,7 +247,18 @@ func parseFragment(x yamlpos.Node, allowExtra bool) (fragment, error) {
 					}
 				}
 			}
-			part = fragment{func(c *Case, _ *resolver) { c.Requires = append(c.Requires, caps...) }}
+			// A dimension value's list replaces the table default's (so
+			// `requires: []` clears it); values of several dimensions add up.
+			if allowExtra {
+				part = fragment{func(c *Case, _ *resolver) {
+					if c.requiresDefault {
+						c.Requires, c.requiresDefault = nil, false
+					}
+					c.Requires = append(c.Requires, caps...)
+				}}
+			} else {
+				part = fragment{func(c *Case, _ *resolver) { c.Requires, c.requiresDefault = slices.Clone(caps), true }}
+			}
 		case "stay_alive":
 			var b bool
 			b, err = v.Bool()

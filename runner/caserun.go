@@ -92,7 +92,7 @@ func (cr *caseRun) stateConfig(established bool) stateConfig {
 		established:     established,
 		acceptOnAppData: cr.caps.AcceptOn == "handshake",
 	}
-	if pskOverMax(cr.c, cr.caps) {
+	if pskOverDeclared(cr.c, cr.caps) {
 		cfg.cleanFailure = fmt.Sprintf("no handshake attempted within the start bound with a %d-byte key; the SUT is still running", cr.c.SUT.PSKKeyLen)
 	}
 	return cfg

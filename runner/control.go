@@ -93,7 +93,7 @@ func (r *Runner) attribute(ctx context.Context, c catalog.Case, obs verdict.Obse
 	caps := r.Adapter.Capabilities()
 	var control catalog.Case
 	var key string
-	if pskOverMax(c, caps) {
+	if pskOverDeclared(c, caps) {
 		control, key = r.pskControl(c, caps.MaxPSKLen), ""
 	} else {
 		control, key = r.modeControl(c), modeKey(c.SUT.Mode)
@@ -129,7 +129,7 @@ func (r *Runner) pskControl(c catalog.Case, maxLen int) catalog.Case {
 	var best catalog.Case
 	for _, k := range r.Catalog {
 		if k.Area == c.Area && k.SUT.Mode == "psk" && k.Expect == catalog.Accept && k.ID != c.ID &&
-			k.SUT.PSKKeyLen <= max(maxLen, rfcMinPSKLen) && k.SUT.PSKKeyLen > best.SUT.PSKKeyLen && !k.SUT.PSKWrongKey {
+			k.SUT.PSKKeyLen <= maxLen && k.SUT.PSKKeyLen > best.SUT.PSKKeyLen && !k.SUT.PSKWrongKey {
 			best = k
 		}
 	}

@@ -166,3 +166,16 @@ func TestInterruptedRunSkipsTheRest(t *testing.T) {
 		}
 	}
 }
+
+// A client that does nothing is never credited with a clean failure: an
+// over-long key counts as refused only when the same run shows the SUT
+// connecting with the longest key within its limit.
+func TestOverLongKeyNeedsProofOfLife(t *testing.T) {
+	r := execRunner(t, "sleep 100")
+	r.Catalog = testFixtures(t).Catalogue.Select("psk")
+	c, _ := testFixtures(t).Catalogue.Get("psk/key-len-128")
+	res := r.Run(context.Background(), c)
+	if res.Observation.Outcome != verdict.Inconclusive || res.Verdict != verdict.Fail || !strings.Contains(res.Observation.Detail, "psk/key-len-64") {
+		t.Fatalf("%s %s: %s", res.Verdict, res.Observation, res.Observation.Detail)
+	}
+}

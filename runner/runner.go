@@ -172,5 +172,11 @@ func adjustForProfile(c catalog.Case, caps sut.Capabilities) catalog.Case {
 // pskOverMax reports a PSK the SUT may refuse: longer than it declares it
 // supports, and longer than the RFC minimum.
 func pskOverMax(c catalog.Case, caps sut.Capabilities) bool {
-	return c.SUT.Mode == "psk" && caps.MaxPSKLen > 0 && c.SUT.PSKKeyLen > max(caps.MaxPSKLen, rfcMinPSKLen)
+	return pskOverDeclared(c, caps) && c.SUT.PSKKeyLen > rfcMinPSKLen
+}
+
+// pskOverDeclared reports a PSK longer than the profile declares: a SUT
+// that never tries it has refused it (a FAIL still, up to 64 octets).
+func pskOverDeclared(c catalog.Case, caps sut.Capabilities) bool {
+	return c.SUT.Mode == "psk" && caps.MaxPSKLen > 0 && c.SUT.PSKKeyLen > caps.MaxPSKLen
 }

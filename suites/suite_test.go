@@ -66,7 +66,7 @@ func newRunner(name string) *runner.Runner {
 	Expect(err).NotTo(HaveOccurred())
 	set, _ := fx.PKI()
 	return &runner.Runner{
-		PKI: set, Adapter: adapter, CaseTimeout: 15 * time.Second,
+		PKI: set, Adapter: adapter, CaseTimeout: 15 * time.Second, Catalog: fx.Catalogue.Select(),
 		Logger: slog.New(slog.NewTextHandler(GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 }
