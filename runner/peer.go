@@ -17,7 +17,7 @@ import (
 // peerDTLS builds the harness server's DTLS identity: exactly the chain the
 // case presents (or the PSK it knows), the suites it accepts, whether it
 // offers a Connection ID, and the SUT's declared retransmission timer.
-func peerDTLS(pki *certgen.Set, c catalog.Case, caps sut.Capabilities) (*servers.DTLS, error) {
+func peerDTLS(pki *certgen.Set, c catalog.Case, caps sut.Capabilities, handshakeBound time.Duration) (*servers.DTLS, error) {
 	d := &servers.DTLS{
 		ConnectionID: c.Peer.CID,
 		// Only where a case checks resumption, so that other areas do not
@@ -26,9 +26,9 @@ func peerDTLS(pki *certgen.Set, c catalog.Case, caps sut.Capabilities) (*servers
 		// reference client works around that in client/flightgate.go).
 		SessionResumption: c.Wire.Resumed,
 		FlightInterval:    caps.FlightInterval,
-		// A handshake the SUT can never finish (a wrong PSK: pion drops the
-		// undecryptable Finished) ends as a server-side failure, not a hang.
-		HandshakeTimeout: handshakeTimeout(c, caps),
+		// The server never gives up on a handshake before the SUT's own
+		// declared bound: its timer must not decide a case.
+		HandshakeTimeout: handshakeBound + time.Second,
 	}
 	for _, id := range c.Peer.CipherSuites {
 		d.CipherSuites = append(d.CipherSuites, dtls.CipherSuiteID(id))
@@ -58,14 +58,4 @@ func peerDTLS(pki *certgen.Set, c catalog.Case, caps sut.Capabilities) (*servers
 	tc.Leaf, _ = x509.ParseCertificate(tc.Certificate[0])
 	d.Certificate = &tc
 	return d, nil
-}
-
-// handshakeTimeout gives the server side of a handshake 15 retransmission
-// intervals (at least 2 s), and more under random loss.
-func handshakeTimeout(c catalog.Case, caps sut.Capabilities) time.Duration {
-	t := max(15*caps.FlightInterval, 2*time.Second)
-	if c.Impair != nil && c.Impair.Loss > 0 {
-		t *= 4
-	}
-	return t
 }
