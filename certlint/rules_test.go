@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	lwm2mParams = Params{Endpoint: "urn:imei:000000000000003", Account: "account-7", MaxDepth: 3, Encoding: "pem"}
+	lwm2mParams = Params{Endpoint: "dev1", Account: "account-7", MaxDepth: 3, Encoding: "pem"}
 	ocfParams   = Params{}
 )
 
