@@ -28,6 +28,7 @@ type casePage struct {
 	IndexHref string
 	RunSUT    string
 	Row       caseRow
+	Checks    []checkView
 	Case      catalog.Case
 	Dims      []keyValue
 	Labels    string
@@ -48,6 +49,7 @@ func buildCasePage(r Run, res *verdict.Result, reportDir, pageDir string) casePa
 		IndexHref: "../index.html#area-" + slug(areaName(*res)),
 		RunSUT:    cleanText(r.SUT),
 		Row:       newCaseRow(res, ""),
+		Checks:    checkViews(res),
 		Case:      res.Case,
 		Labels:    strings.Join(res.Case.Labels, ", "),
 		Setup:     setupFacts(res.Case),

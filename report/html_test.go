@@ -31,8 +31,9 @@ func writeHTML(t *testing.T, r Run) (string, string) {
 	return dir, readFile(t, filepath.Join(dir, "index.html"))
 }
 
-// gridCellRE matches a filled matrix cell: its classes, link and title.
-var gridCellRE = regexp.MustCompile(`<td class="cell (v-[a-z]+)[^"]*"><a href="([^"]+)" title="([^"]*)">([^<]*)</a></td>`)
+// gridCellRE matches a filled matrix cell: its classes, link, title, text
+// and the failed-wire-check marker.
+var gridCellRE = regexp.MustCompile(`<td class="cell (v-[a-z]+)[^"]*"><a href="([^"]+)" title="([^"]*)">([^<]*)(<span class="mark">⚑</span>)?</a></td>`)
 
 func TestHTMLFullGrid(t *testing.T) {
 	r := gridRun()
@@ -49,7 +50,7 @@ func TestHTMLFullGrid(t *testing.T) {
 	for _, res := range r.Results {
 		byID[res.Case.ID] = res
 	}
-	fails := 0
+	fails, marked := 0, 0
 	for _, c := range cells {
 		class, href, title := c[1], c[2], html.UnescapeString(c[3])
 		id := strings.SplitN(title, "\n", 2)[0]
@@ -57,11 +58,28 @@ func TestHTMLFullGrid(t *testing.T) {
 		if !ok {
 			t.Fatalf("cell title %q does not start with a case id", title)
 		}
-		if want := verdictClass(res.Verdict); class != want {
+		// The colour is the decision's; a failed wire check only marks the cell.
+		decision := res.Verdict
+		if d, ok := res.Decision(); ok {
+			decision = d.Verdict
+		}
+		if want := verdictClass(decision); class != want {
 			t.Errorf("cell %s has class %s, want %s", id, class, want)
 		}
 		if res.Verdict == verdict.Fail {
 			fails++
+		}
+		wire := false
+		for _, ch := range res.Checks {
+			wire = wire || ch.Name != "decision" && ch.Verdict == verdict.Fail
+		}
+		if wire != (c[5] != "") {
+			t.Errorf("cell %s: marker %q, want it exactly when a wire check failed", id, c[5])
+		} else if wire {
+			marked++
+			if !strings.Contains(title, "wire checks failed: sni") {
+				t.Errorf("marked cell %s title %q does not name the sni check", id, title)
+			}
 		}
 		if !strings.Contains(title, res.Reason) {
 			t.Errorf("cell %s title %q lacks the reason", id, title)
@@ -75,8 +93,8 @@ func TestHTMLFullGrid(t *testing.T) {
 			t.Errorf("cell %s shows %q, want %q", id, c[4], wantText)
 		}
 	}
-	if fails == 0 {
-		t.Fatal("fixture has no FAIL cell")
+	if fails == 0 || marked == 0 {
+		t.Fatalf("fixture has %d FAIL and %d marked cells, want some of each", fails, marked)
 	}
 
 	// Rows are usage × spk in axis order, columns grouped by trust store.

@@ -28,9 +28,15 @@ type caseRow struct {
 	Expected, Observed, Alert     string
 	Verdict, Class, Basis, Source string
 	Duration, Reason, Baseline    string
+	Lines                         []string // why a FAIL or WARN case is one, a check a line
+	Exit, Decided                 string
 }
 
 func newCaseRow(res *verdict.Result, href string) caseRow {
+	var lines []string
+	if res.Verdict == verdict.Fail || res.Verdict == verdict.Warn {
+		lines = attentionLines(res)
+	}
 	return caseRow{
 		ID:       res.Case.ID,
 		Href:     href,
@@ -45,6 +51,9 @@ func newCaseRow(res *verdict.Result, href string) caseRow {
 		Duration: formatDuration(res.Duration),
 		Reason:   cleanText(res.Reason),
 		Baseline: cleanText(res.Baseline),
+		Lines:    lines,
+		Exit:     cleanText(res.Observation.Exit),
+		Decided:  decidedText(res.Observation),
 	}
 }
 
@@ -73,9 +82,12 @@ type indexPage struct {
 	Header    runHeader
 	Attention []caseRow // FAIL and WARN, in run order
 	Baselined int
-	Matrix    *areaSection  // certusage, shown first: the at-a-glance view
-	Areas     []areaSection // the other areas, in run order
-	Nav       []areaSection // every area, for the navigation line
+	// Unvalidated is the usage 2/3 fallback banner, "" when no case fell back.
+	Unvalidated string
+	WireOnly    string
+	Matrix      *areaSection  // certusage, shown first: the at-a-glance view
+	Areas       []areaSection // the other areas, in run order
+	Nav         []areaSection // every area, for the navigation line
 }
 
 func buildHeader(r Run) runHeader {
@@ -99,6 +111,11 @@ func buildHeader(r Run) runHeader {
 
 func buildIndex(r Run, href func(*verdict.Result) string) indexPage {
 	p := indexPage{CSS: stylesheet, Header: buildHeader(r)}
+	n := countChecks(r.Results)
+	if n.Unvalidated > 0 {
+		p.Unvalidated = unvalidatedLine(n.Unvalidated)
+	}
+	p.WireOnly = wireOnlyLine(n)
 	for i := range r.Results {
 		res := &r.Results[i]
 		if res.Verdict == verdict.Fail || res.Verdict == verdict.Warn {

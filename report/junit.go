@@ -68,6 +68,8 @@ type junitMessage struct {
 // WriteJUnit writes r as JUnit XML: one <testsuite> per area, one
 // <testcase> per case named by its id. FAIL becomes <failure>, SKIP
 // <skipped>; PASS, WARN and INFO pass, with the verdict kept as a property.
+// Every check is a property too (check.<name> = "FAIL: message"), and a
+// failure body lists them all with basis and source.
 func WriteJUnit(w io.Writer, r Run) error {
 	doc := junitSuites{Name: "lwm2m-conform", Time: seconds(r.Wall)}
 	for _, g := range groupByArea(r.Results) {
@@ -145,6 +147,11 @@ func caseProperties(res verdict.Result) []junitProperty {
 	if res.Baseline != "" {
 		ps = append(ps, junitProperty{"baseline", res.Baseline})
 	}
+	// One property per check, so a dashboard sees which expectation failed
+	// without parsing the failure body.
+	for _, c := range res.Checks {
+		ps = append(ps, junitProperty{"check." + c.Name, string(c.Verdict) + ": " + c.Message})
+	}
 	return ps
 }
 
@@ -169,10 +176,25 @@ func failureBody(res verdict.Result) string {
 	}
 	fmt.Fprintf(&b, "expected: %s\n", res.Case.Expect)
 	fmt.Fprintf(&b, "observed: %s\n", observedText(res.Observation))
+	if d := decidedText(res.Observation); d != "" {
+		fmt.Fprintf(&b, "          %s\n", d)
+	}
 	if res.Observation.Detail != "" {
 		fmt.Fprintf(&b, "detail:   %s\n", res.Observation.Detail)
 	}
-	fmt.Fprintf(&b, "source:   %s (basis %s)\n", res.Case.Source, res.Case.Basis)
+	// Every check, passed ones too: a wire failure reads differently when
+	// the decision passed. Without checks, the case's own source.
+	if len(res.Checks) == 0 {
+		fmt.Fprintf(&b, "source:   %s (basis %s)\n", res.Case.Source, res.Case.Basis)
+	} else {
+		b.WriteString("checks:\n")
+	}
+	for _, c := range res.Checks {
+		fmt.Fprintf(&b, "  %s\n", CheckLine(c))
+		if c.Basis != "" || c.Source != "" {
+			fmt.Fprintf(&b, "      basis %s; source %s\n", orNone(string(c.Basis), "none"), orNone(c.Source, "none"))
+		}
+	}
 	if res.Baseline != "" {
 		fmt.Fprintf(&b, "baseline: known deviation: %s\n", res.Baseline)
 	}

@@ -172,6 +172,29 @@ func TestJUnitCasesPerVerdict(t *testing.T) {
 	if got, _ := alert.prop("observed"); got != "rejected (alert bad_certificate)" {
 		t.Errorf("observed property = %q", got)
 	}
+	for name, want := range map[string]string{
+		"check.decision": "FAIL: expected accept, observed rejected (alert bad_certificate)",
+		"check.sni":      `FAIL: ClientHello carried SNI "lwm2m.example.net" for an IP-literal server URI`,
+	} {
+		if got, _ := alert.prop(name); got != want {
+			t.Errorf("property %s = %q, want %q", name, got, want)
+		}
+	}
+	if alert.Failure.Message != "expected accept, observed rejected (alert bad_certificate)" {
+		t.Errorf("failure message = %q, want the case reason", alert.Failure.Message)
+	}
+	for _, want := range []string{
+		"checks:\n",
+		"  FAIL decision: expected accept, observed rejected (alert bad_certificate)\n      basis seed; source 001 §SNI\n",
+		"  FAIL sni: ClientHello carried SNI \"lwm2m.example.net\" for an IP-literal server URI\n      basis rfc; source RFC 6066 §3\n",
+	} {
+		if !strings.Contains(alert.Failure.Body, want) {
+			t.Errorf("failure body lacks %q:\n%s", want, alert.Failure.Body)
+		}
+	}
+	if _, ok := cases["psk/identity-128-bytes"].prop("check.decision"); ok {
+		t.Error("a case the runner never judged has a check property")
+	}
 
 	skip := cases["psk/identity-128-bytes"]
 	if skip.Skipped == nil || skip.Skipped.Message != "profile: max PSK identity length 64" || skip.Failure != nil {

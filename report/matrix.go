@@ -33,6 +33,7 @@ type gridCell struct {
 	Href     string
 	Title    string
 	Baseline bool
+	Marker   bool // a wire check failed
 	TSStart  bool // first column of a trust-store group (draws the group rule)
 }
 
@@ -131,19 +132,38 @@ func buildCertGrid(rs []*verdict.Result, href func(*verdict.Result) string) *cer
 	return g
 }
 
+// resultCell shows the decision: its colour from the decision check, its
+// letters from the expectation and the outcome. A failed wire check does
+// not recolour the cell; it raises the marker and is named in the title.
 func resultCell(r *verdict.Result, href string) gridCell {
-	title := r.Case.ID + "\n" + string(r.Verdict) + ": " + r.Reason
+	d := decisionOf(r)
+	title := r.Case.ID + "\n" + string(r.Verdict) + ": " + r.Reason +
+		"\nobserved " + observedText(r.Observation)
+	if dec := decidedText(r.Observation); dec != "" {
+		title += ", " + dec
+	}
+	title += "\n" + CheckLine(d)
+	failed := wireFailed(r)
+	if len(failed) > 0 {
+		title += "\nwire checks failed: " + strings.Join(failed, ", ")
+	}
+	for _, v := range []verdict.Verdict{verdict.Fail, verdict.Warn} {
+		for _, c := range wireChecks(r, v) {
+			title += "\n" + CheckLine(c)
+		}
+	}
 	if r.Baseline != "" {
 		title += "\nknown deviation (baseline): " + r.Baseline
 	}
 	return gridCell{
 		Present:  true,
-		Class:    verdictClass(r.Verdict),
+		Class:    verdictClass(d.Verdict),
 		Exp:      expectLetter(string(r.Case.Expect)),
 		Obs:      observedLetter(r.Observation.Outcome),
 		Href:     href,
 		Title:    cleanText(title),
 		Baseline: r.Baseline != "",
+		Marker:   len(failed) > 0,
 	}
 }
 

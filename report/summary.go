@@ -15,7 +15,8 @@ import (
 const maxListed = 100
 
 // WriteSummary writes a Markdown summary for CI logs: run facts, totals per
-// verdict, a per-area table, then the failing and warning cases with reasons.
+// verdict, a per-area table, then the failing and warning cases with the
+// checks that made them so.
 func WriteSummary(w io.Writer, r Run) error {
 	bw := bufio.NewWriter(w)
 	totals := countVerdicts(r.Results)
@@ -23,6 +24,10 @@ func WriteSummary(w io.Writer, r Run) error {
 
 	fmt.Fprintf(bw, "# lwm2m-conform: %s\n\n", mdInline(r.SUT))
 	fmt.Fprintf(bw, "- **Result:** %s\n", outcomeLine(r.Results))
+	checks := countChecks(r.Results)
+	if checks.Unvalidated > 0 {
+		fmt.Fprintf(bw, "- **⚠ WARNING:** %s\n", unvalidatedLine(checks.Unvalidated))
+	}
 	if !r.Started.IsZero() {
 		fmt.Fprintf(bw, "- **Started:** %s\n", r.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}
@@ -39,6 +44,7 @@ func WriteSummary(w io.Writer, r Run) error {
 		fmt.Fprintf(bw, "| %s | %d |\n", mdCell(string(v)), totals[v])
 	}
 	fmt.Fprintf(bw, "| **total** | **%d** |\n", len(r.Results))
+	fmt.Fprintf(bw, "\n%s (counted in FAIL: the SUT decided as expected, a wire check failed)\n", wireOnlyLine(checks))
 
 	bw.WriteString("\n## Per area\n\n| area | cases |")
 	for _, v := range verdicts {
@@ -108,13 +114,13 @@ func writeCaseList(bw *bufio.Writer, title string, v verdict.Verdict, rs []verdi
 	if len(hits) == 0 {
 		return
 	}
-	fmt.Fprintf(bw, "\n## %s (%d)\n\n| case | expected | observed | reason |\n|---|---|---|---|\n", title, len(hits))
+	fmt.Fprintf(bw, "\n## %s (%d)\n\n| case | expected | observed | checks |\n|---|---|---|---|\n", title, len(hits))
 	for i, r := range hits {
 		if i == maxListed {
 			fmt.Fprintf(bw, "\n… and %d more, see index.html or junit.xml.\n", len(hits)-maxListed)
 			break
 		}
-		reason := r.Reason
+		reason := strings.Join(attentionLines(&r), "; ")
 		if r.Baseline != "" {
 			reason += " — known deviation (baseline): " + r.Baseline
 		}
