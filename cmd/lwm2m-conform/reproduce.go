@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lwm2m-conform/lwm2m-conform/report"
 	"github.com/lwm2m-conform/lwm2m-conform/verdict"
 )
 
@@ -62,7 +63,21 @@ func cmdReproduce(args []string) error {
 	if res.SUTOutput != "" {
 		fmt.Printf("\nSUT output:\n%s\n", indent(res.SUTOutput))
 	}
-	fmt.Printf("\nobserved %s\nverdict  %s — %s\n", res.Observation, res.Verdict, res.Reason)
+	fmt.Printf("\nobserved %s\n", res.Observation)
+	if o := res.Observation; o.DecidedBy != "" {
+		fmt.Printf("         decided by %s at +%s\n", o.DecidedBy, o.DecidedAt)
+	}
+	if res.Observation.Exit != "" {
+		fmt.Printf("exit     %s\n", res.Observation.Exit)
+	}
+	fmt.Printf("verdict  %s — %s\n", res.Verdict, res.Reason)
+	for _, c := range res.Checks {
+		fmt.Printf("check    %s", report.CheckLine(c))
+		if c.Basis != "" || c.Source != "" {
+			fmt.Printf("  [basis %s; source %s]", c.Basis, c.Source)
+		}
+		fmt.Println()
+	}
 	if res.EvidenceDir != "" {
 		fmt.Printf("evidence %s (events.json, sut-output.log, sslkeylog.txt, capture.pcapng for proxied cases)\n", res.EvidenceDir)
 		if _, err := os.Stat(filepath.Join(res.EvidenceDir, "sslkeylog.txt")); err == nil {
