@@ -18,8 +18,8 @@ import (
 // pkilintPairs maps a zlint RFC 5280 lint to the pkilint findings that
 // mean the same thing.
 var pkilintPairs = map[string][]string{
-	"e_cert_extensions_version_not_3":                  {"pkix.certificate_version_is_not_v3"},
-	"e_basic_constraints_not_critical":                 {"pkix.basic_constraints_extension_not_critical"},
+	"e_cert_extensions_version_not_3":  {"pkix.certificate_version_is_not_v3"},
+	"e_basic_constraints_not_critical": {"pkix.basic_constraints_extension_not_critical"},
 	// Not paired: on a leaf with "cA FALSE, pathLen 0" pkilint 0.13.3
 	// reports itu.invalid_asn1_syntax instead of
 	// pkix.basic_constraints_has_pathlen_for_non_ca (zlint:
