@@ -19,7 +19,7 @@ type failure struct {
 // x509.Verify accepts a chain ending at any trust store certificate (a
 // trusted non-self-signed leaf included) and checks the validity period of
 // every certificate, the trusted one included: both are intended.
-func pkixOK(p presented, ts []*x509.Certificate, name string, now time.Time) ([][]*x509.Certificate, *failure) {
+func pkixOK(p presented, ts []*x509.Certificate, name refName, now time.Time) ([][]*x509.Certificate, *failure) {
 	roots := x509.NewCertPool()
 	for _, c := range ts {
 		roots.AddCert(c)
@@ -37,7 +37,7 @@ func pkixOK(p presented, ts []*x509.Certificate, name string, now time.Time) ([]
 	if err != nil {
 		return nil, &failure{"pkix-failed", fmt.Sprintf("PKIX validation against the trust store failed: %v", err)}
 	}
-	if err := CheckName(p.leaf, name); err != nil {
+	if err := name.check(p.leaf); err != nil {
 		return nil, &failure{"name-mismatch", fmt.Sprintf("chain validates but the name check failed: %v", err)}
 	}
 	return chains, nil

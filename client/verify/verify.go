@@ -21,6 +21,9 @@ type Input struct {
 	ServerName string
 	// Now is the time certificates are checked at; zero means time.Now().
 	Now time.Time
+	// SkipName and SkipValidity switch off the name check and the validity
+	// period checks: a deliberately broken verifier (see broken.go).
+	SkipName, SkipValidity bool
 }
 
 // Verify decides whether the client accepts the server's chain. It never
@@ -55,8 +58,12 @@ func decide(in Input) Decision {
 	}
 	u := in.Usage
 	ts := in.TrustStore
+	if in.SkipValidity {
+		p, ts = timelessChain(p), timeless(ts)
+	}
+	name := refName{name: in.ServerName, skip: in.SkipName}
 	if len(in.ServerPublicKey) == 0 {
-		return withoutKey(u, p, ts, in.ServerName, now)
+		return withoutKey(u, p, ts, name, now)
 	}
 	eff := u.effective()
 	if (eff == PKIXTA || eff == PKIXEE) && len(ts) == 0 {
@@ -68,11 +75,11 @@ func decide(in Input) Decision {
 	}
 	switch eff {
 	case PKIXTA:
-		return pkixTA(u, p, spk, ts, in.ServerName, now)
+		return pkixTA(u, p, spk, ts, name, now)
 	case PKIXEE:
-		return pkixEE(u, p, spk, ts, in.ServerName, now)
+		return pkixEE(u, p, spk, ts, name, now)
 	case DANETA:
-		return daneTA(u, p, spk, in.ServerName, now)
+		return daneTA(u, p, spk, name, now)
 	default:
 		return daneEE(u, p, spk)
 	}
@@ -80,7 +87,7 @@ func decide(in Input) Decision {
 
 // withoutKey handles an empty Server Public Key: plain PKIX when there is a
 // trust store; without one, usages 0/1 reject and 2/3 accept unvalidated.
-func withoutKey(u Usage, p presented, ts []*x509.Certificate, name string, now time.Time) Decision {
+func withoutKey(u Usage, p presented, ts []*x509.Certificate, name refName, now time.Time) Decision {
 	eff := u.effective()
 	if len(ts) == 0 {
 		if eff == PKIXTA || eff == PKIXEE {
@@ -100,7 +107,7 @@ func withoutKey(u Usage, p presented, ts []*x509.Certificate, name string, now t
 	return accepted(prefix+"pkix-ok", "usage %s, no Server Public Key: chain validates against the trust store and matches name %q", u, name)
 }
 
-func pkixTA(u Usage, p presented, spk *x509.Certificate, ts []*x509.Certificate, name string, now time.Time) Decision {
+func pkixTA(u Usage, p presented, spk *x509.Certificate, ts []*x509.Certificate, name refName, now time.Time) Decision {
 	if !spk.IsCA {
 		return rejected("pkix-ta/spk-not-ca", "usage %s: the Server Public Key %s is not a CA certificate; PKIX-TA must name a CA", u, describe(spk))
 	}
@@ -117,7 +124,7 @@ func pkixTA(u Usage, p presented, spk *x509.Certificate, ts []*x509.Certificate,
 	return accepted("pkix-ta/ok", "usage %s: chain validates against the trust store through the Server Public Key %s and matches name %q", u, describe(spk), name)
 }
 
-func pkixEE(u Usage, p presented, spk *x509.Certificate, ts []*x509.Certificate, name string, now time.Time) Decision {
+func pkixEE(u Usage, p presented, spk *x509.Certificate, ts []*x509.Certificate, name refName, now time.Time) Decision {
 	if spk.IsCA {
 		return rejected("pkix-ee/spk-is-ca", "usage %s: the Server Public Key %s is a CA certificate; the presented leaf can never equal it", u, describe(spk))
 	}
@@ -130,7 +137,7 @@ func pkixEE(u Usage, p presented, spk *x509.Certificate, ts []*x509.Certificate,
 	return accepted("pkix-ee/ok", "usage %s: chain validates against the trust store, the leaf is the Server Public Key and matches name %q", u, name)
 }
 
-func daneTA(u Usage, p presented, spk *x509.Certificate, name string, now time.Time) Decision {
+func daneTA(u Usage, p presented, spk *x509.Certificate, name refName, now time.Time) Decision {
 	if !spk.IsCA {
 		return rejected("dane-ta/spk-not-ca", "usage %s: the Server Public Key %s is not a CA certificate; a DANE-TA anchor must be a CA", u, describe(spk))
 	}
@@ -138,7 +145,7 @@ func daneTA(u Usage, p presented, spk *x509.Certificate, name string, now time.T
 	if fail != nil {
 		return rejected("dane-ta/"+fail.rule, "usage %s: %s", u, fail.reason)
 	}
-	if err := CheckName(p.leaf, name); err != nil {
+	if err := name.check(p.leaf); err != nil {
 		return rejected("dane-ta/name-mismatch", "usage %s: path to the Server Public Key found, but the name check failed: %v", u, err)
 	}
 	return accepted("dane-ta/ok", "usage %s: %d presented certificate(s) lead from the leaf to the Server Public Key %s; leaf matches name %q", u, len(path), describe(spk), name)
