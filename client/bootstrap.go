@@ -44,7 +44,7 @@ func (c *Client) bootstrap(ctx context.Context) error {
 			return nil
 		case ctx.Err() != nil:
 			return context.Cause(ctx)
-		case isConfigError(err):
+		case isConfigError(err), isCrash(err):
 			return err
 		}
 		d := bo.next()

@@ -18,6 +18,7 @@ type Client struct {
 	sessions *sessionCache
 	state    *stateWriter // nil without StateFile
 	hooks    *execHooks
+	faults   faultSet
 
 	mu       sync.Mutex
 	running  bool
@@ -33,7 +34,15 @@ func New(opts Options) (*Client, error) {
 		return nil, errors.New("client: Options.Model is required")
 	}
 	opts.applyDefaults()
+	faults, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	if opts.InsecureAcceptAnyServer {
+		faults[FaultAcceptAny] = true
+	}
 	c := &Client{
+		faults:   faults,
 		opts:     opts,
 		model:    opts.Model,
 		log:      opts.Logger,
@@ -141,7 +150,7 @@ func (c *Client) reportHandshake(info HandshakeInfo) {
 		attrs = append(attrs, "suite", info.CipherSuite, "cid", cid, "resumed", info.Resumed, "validated", info.Validated, "rule", info.Rule, "decision", info.Decision)
 		c.log.Info("DTLS handshake done", attrs...)
 		if !info.Validated {
-			c.warn(unvalidatedWarning(info, c.opts.InsecureAcceptAnyServer), "server", info.Server)
+			c.warn(unvalidatedWarning(info, c.faults.verifierFaults()), "server", info.Server)
 		}
 	}
 	c.mu.Lock()
@@ -156,10 +165,10 @@ func (c *Client) reportHandshake(info HandshakeInfo) {
 // unvalidatedWarning is the loud line for a server accepted without
 // validation (seed 001 §5.15.2.3: "make sure that this is not the result of
 // missing certificate provisioning").
-func unvalidatedWarning(info HandshakeInfo, insecure bool) string {
+func unvalidatedWarning(info HandshakeInfo, faults string) string {
 	switch {
-	case insecure:
-		return fmt.Sprintf("SERVER ACCEPTED WITHOUT VALIDATION: %s: insecure mode accepts any server certificate; the verifier's own decision was: %s", info.Server, info.Decision)
+	case faults != "":
+		return fmt.Sprintf("SERVER ACCEPTED WITHOUT VALIDATION: %s: insecure mode, the verifier is deliberately broken (fault %s); its decision was: %s", info.Server, faults, info.Decision)
 	case info.Rule == "resumed":
 		return fmt.Sprintf("SERVER ACCEPTED WITHOUT VALIDATION: %s: resumed a session whose server certificate was never validated", info.Server)
 	default:

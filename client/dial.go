@@ -28,6 +28,7 @@ func isConfigError(err error) bool {
 // dialDTLS resolves the server, runs one DTLS handshake bounded by
 // HandshakeTimeout, logs it and reports it to OnHandshake.
 func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
+	t.sni = c.sniFor(t)
 	kind := suiteCert
 	if t.sec.Mode == modePSK {
 		kind = suitePSK
@@ -42,23 +43,24 @@ func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
 	if err != nil {
 		return nil, &configError{fmt.Errorf("security instance /0/%d: %w", t.sec.Instance, err)}
 	}
-	if c.opts.InsecureAcceptAnyServer {
-		c.log.Warn("INSECURE MODE: EVERY SERVER CERTIFICATE WILL BE ACCEPTED (--insecure-accept-any-server); this handshake proves nothing about server authentication", "server", t.uri)
+	offer = c.withExtraSuite(offer, kind)
+	if c.faults.has(FaultAcceptAny) {
+		c.log.Warn("INSECURE MODE: EVERY SERVER CERTIFICATE WILL BE ACCEPTED (fault accept-any); this handshake proves nothing about server authentication", "server", t.uri)
 	}
 
-	check := &peerCheck{t: t, trust: c.opts.TrustStore, now: c.opts.Now, insecure: c.opts.InsecureAcceptAnyServer}
+	check := &peerCheck{t: t, trust: c.opts.TrustStore, now: c.opts.Now, faults: c.faults}
 	var store *handshakeSessions
-	if !c.opts.DisableResumption {
+	if !c.opts.DisableResumption && !c.faults.has(FaultNoResume) {
 		store = c.sessions.forHandshake(c.sessionKey(t), check.validated)
 	}
 	cfg := c.dtlsConfig(t, offer, check, store)
 
-	info := HandshakeInfo{Server: t.uri, SNI: t.sni, Offered: offer}
+	info := HandshakeInfo{Server: t.uri, SNI: t.sni, Offered: c.offered(offer)}
 	start := time.Now()
-	conn, err := c.handshake(ctx, t, cfg, store)
+	conn, sock, err := c.handshake(ctx, t, cfg, store)
 	info.Duration = time.Since(start)
 	if d, ok := check.result(); ok {
-		info.Decision, info.Rule, info.Validated = d.Reason, d.Rule, d.Accept && d.Validated && !c.opts.InsecureAcceptAnyServer
+		info.Decision, info.Rule, info.Validated = d.Reason, d.Rule, check.validated()
 	}
 	if err != nil {
 		info.Err = err
@@ -80,7 +82,7 @@ func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
 	if store != nil {
 		if s, ok := store.resumed(facts.SessionID); ok {
 			info.Resumed = true
-			info.Validated = s.Validated && !c.opts.InsecureAcceptAnyServer
+			info.Validated = s.Validated && c.faults.verifierFaults() == ""
 			info.Rule = "resumed"
 			info.Decision = "resumed session: no certificate in an abbreviated handshake; the server was judged when the session was created"
 		}
@@ -90,21 +92,25 @@ func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
 		info.Validated, info.Rule, info.Decision = true, "psk", "server authenticated by the pre-shared key"
 	}
 	c.reportHandshake(info)
+	if c.faults.has(FaultCrash) {
+		return nil, c.crash(t, conn, sock)
+	}
 	return conn, nil
 }
 
 // handshake dials UDP and runs the DTLS client handshake; cancelling ctx or
-// reaching HandshakeTimeout aborts it at once.
-// With a session store the socket goes through a flightGate (see there).
-func (c *Client) handshake(ctx context.Context, t target, cfg *dtls.Config, store *handshakeSessions) (*dtls.Conn, error) {
+// reaching HandshakeTimeout aborts it at once. It also returns the socket.
+// With a session store the socket goes through a flightGate (see there);
+// wire faults wrap it too (faultConn).
+func (c *Client) handshake(ctx context.Context, t target, cfg *dtls.Config, store *handshakeSessions) (*dtls.Conn, net.Conn, error) {
 	hctx, cancel := context.WithTimeout(ctx, c.opts.HandshakeTimeout)
 	defer cancel()
 	var d net.Dialer
 	udp, err := d.DialContext(hctx, "udp", t.address)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", t.address, err)
+		return nil, nil, fmt.Errorf("dial %s: %w", t.address, err)
 	}
-	pc := dtlsnet.PacketConnFromConn(udp)
+	pc := c.wrapFaults(dtlsnet.PacketConnFromConn(udp), t.sni)
 	if store != nil {
 		pc = newFlightGate(pc, store.offeredID)
 	}
@@ -112,14 +118,14 @@ func (c *Client) handshake(ctx context.Context, t target, cfg *dtls.Config, stor
 	if err != nil {
 		_ = udp.Close()
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 		if hctx.Err() != nil {
-			return nil, fmt.Errorf("DTLS handshake with %s timed out after %s", t.address, c.opts.HandshakeTimeout)
+			return nil, nil, fmt.Errorf("DTLS handshake with %s timed out after %s", t.address, c.opts.HandshakeTimeout)
 		}
-		return nil, fmt.Errorf("DTLS handshake with %s: %w", t.address, err)
+		return nil, nil, fmt.Errorf("DTLS handshake with %s: %w", t.address, err)
 	}
-	return conn, nil
+	return conn, udp, nil
 }
 
 // dtlsConfig builds the pion configuration for one handshake.
@@ -131,7 +137,7 @@ func (c *Client) dtlsConfig(t target, offer []uint16, check *peerCheck, store *h
 		InsecureSkipVerify:    true,
 		VerifyPeerCertificate: check.verifyPeer,
 		CipherSuites:          toPionSuites(offer),
-		ServerName:            t.sni, // "" for IP literals: no SNI
+		ServerName:            t.sni, // pion drops IP literals: no SNI
 		FlightInterval:        c.opts.FlightInterval,
 		KeyLogWriter:          c.opts.KeyLogWriter,
 		LoggerFactory:         pionLogs{c.log},
@@ -143,8 +149,11 @@ func (c *Client) dtlsConfig(t target, offer []uint16, check *peerCheck, store *h
 	if store != nil {
 		cfg.SessionStore = store
 	}
-	if c.opts.ConnectionID {
+	if c.opts.ConnectionID && !c.faults.has(FaultNoCID) {
 		cfg.ConnectionIDGenerator = dtls.OnlySendCIDGenerator()
+	}
+	if c.faults.has(FaultWeakSuite) {
+		cfg.CustomCipherSuites = func() []dtls.CipherSuite { return []dtls.CipherSuite{nullSuite{}} }
 	}
 	switch t.sec.Mode {
 	case modePSK:
@@ -181,8 +190,8 @@ func (c *Client) sessionKey(t target) string {
 	for _, ts := range c.opts.TrustStore {
 		field(ts.Raw)
 	}
-	if c.opts.InsecureAcceptAnyServer {
-		field([]byte("insecure"))
+	if v := c.faults.verifierFaults(); v != "" {
+		field([]byte(v)) // a session judged by a broken verifier stays with it
 	}
 	return t.uri + "#" + hex.EncodeToString(h.Sum(nil)[:8])
 }

@@ -10,4 +10,7 @@
 // the server certificate is judged by package verify according to the
 // Certificate Usage resource, and a rejected server gets a fatal alert at
 // once.
+//
+// Options.Faults switches on deliberate defects (faults.go), each breaking
+// one of these behaviours, loudly, to show that a harness check can fail.
 package client

@@ -31,8 +31,17 @@ type Options struct {
 	// sends the CID the server chose and asks for none itself.
 	ConnectionID      bool
 	DisableResumption bool
-	// InsecureAcceptAnyServer accepts every server certificate, to prove a
-	// suite can fail. Logged loudly at every handshake.
+	// Faults names deliberate defects (KnownFaults lists them): a broken
+	// client that proves a harness check can fail. Unknown names make New
+	// fail; the active ones are logged loudly when Run starts.
+	Faults []string
+	// FaultDelay is the slow fault's delay; default DefaultFaultDelay.
+	FaultDelay time.Duration
+	// Die, when set, ends the process at once for crash-after-handshake
+	// (the CLI sends itself SIGKILL). In-process it is nil and Run returns
+	// a *CrashError instead.
+	Die func()
+	// InsecureAcceptAnyServer is the accept-any fault, by its older name.
 	InsecureAcceptAnyServer bool
 	// Now is the clock for certificate validity; default time.Now.
 	Now func() time.Time
@@ -75,7 +84,8 @@ type HandshakeInfo struct {
 	CID           []byte   // the Connection ID this client sends, nil if none
 	Resumed       bool
 	// Validated is false when the server was accepted without validation
-	// (usage 2/3 fallback, or InsecureAcceptAnyServer). PSK is validated.
+	// (usage 2/3 fallback, or a fault that weakens the verifier). PSK is
+	// validated.
 	Validated bool
 	// Decision is the verifier's one-line reason; Rule its stable id.
 	Decision string
@@ -107,6 +117,9 @@ func (o *Options) applyDefaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.FaultDelay <= 0 {
+		o.FaultDelay = DefaultFaultDelay
 	}
 	if o.DeregisterTimeout <= 0 {
 		o.DeregisterTimeout = 80 * time.Millisecond

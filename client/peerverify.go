@@ -12,10 +12,10 @@ import (
 // peerCheck judges the server certificate of one handshake with package
 // verify and remembers the decision for the handshake log.
 type peerCheck struct {
-	t        target
-	trust    []*x509.Certificate
-	now      func() time.Time
-	insecure bool
+	t      target
+	trust  []*x509.Certificate
+	now    func() time.Time
+	faults faultSet
 
 	mu       sync.Mutex
 	called   bool
@@ -37,18 +37,30 @@ func certUsage(p *int) verify.Usage {
 // verifyPeer is the pion VerifyPeerCertificate callback (pion's own
 // verification is off: InsecureSkipVerify).
 func (p *peerCheck) verifyPeer(rawCerts [][]byte, _ [][]*x509.Certificate) error {
-	d := verify.Verify(verify.Input{
+	in := verify.Input{
 		Usage:           certUsage(p.t.sec.CertUsage),
 		ServerPublicKey: p.t.sec.ServerPublicKey,
 		TrustStore:      p.trust,
 		Chain:           rawCerts,
 		ServerName:      p.t.refName,
 		Now:             p.now(),
-	})
+		SkipName:        p.faults.has(FaultSkipHostname),
+		SkipValidity:    p.faults.has(FaultSkipValidity),
+	}
+	if p.faults.has(FaultIgnoreUsage) {
+		in.Usage = verify.DANEEE
+	}
+	if p.faults.has(FaultIgnoreSPK) {
+		in.ServerPublicKey = nil
+	}
+	d := verify.Verify(in)
+	if broken := p.faults.verifierFaults(); broken != "" {
+		d.Reason += " [deliberately broken verifier: fault " + broken + "]"
+	}
 	p.mu.Lock()
 	p.called, p.decision = true, d
 	p.mu.Unlock()
-	if d.Accept || p.insecure {
+	if d.Accept || p.faults.has(FaultAcceptAny) {
 		return nil
 	}
 	return &rejectError{d}
@@ -68,8 +80,8 @@ func (p *peerCheck) result() (verify.Decision, bool) {
 }
 
 // validated is what a new session records: false without a decision, when
-// accepted unvalidated, or when any server was accepted on purpose.
+// accepted unvalidated, or when a fault weakened the verifier.
 func (p *peerCheck) validated() bool {
 	d, ok := p.result()
-	return ok && d.Accept && d.Validated && !p.insecure
+	return ok && d.Accept && d.Validated && p.faults.verifierFaults() == ""
 }

@@ -18,7 +18,8 @@ var (
 // Run bootstraps if needed, registers with every LwM2M server account,
 // keeps the registrations alive, and on ctx cancellation De-registers and
 // closes. It returns ctx.Err() on a clean stop, or the fatal error (bad
-// provisioning that retrying cannot fix).
+// provisioning that retrying cannot fix, or a *CrashError); nil at once for
+// the exit-at-start fault.
 func (c *Client) Run(ctx context.Context) error {
 	c.mu.Lock()
 	if c.running {
@@ -32,6 +33,10 @@ func (c *Client) Run(ctx context.Context) error {
 		c.running = false
 		c.mu.Unlock()
 	}()
+	c.warnFaults()
+	if c.faults.has(FaultExitAtStart) {
+		return nil
+	}
 
 	if c.state != nil {
 		stop := make(chan struct{})

@@ -63,7 +63,7 @@ func (c *Client) runServer(ctx context.Context, a account) error {
 		switch {
 		case ctx.Err() != nil:
 			return context.Cause(ctx)
-		case isConfigError(err):
+		case isConfigError(err), isCrash(err):
 			return err
 		case errors.Is(err, errDisabled):
 			d := s.disableTimeout()

@@ -20,6 +20,11 @@ type ReferenceOptions struct {
 	// InsecureAcceptAnyServer makes the client accept every server: a
 	// deliberately broken SUT that proves the suites can fail.
 	InsecureAcceptAnyServer bool
+	// Faults are the client's mutation faults (client.KnownFaults), passed
+	// as they are. crash-after-handshake cannot kill the harness process:
+	// the client ends with a *client.CrashError, whose Signal method makes
+	// the runner judge a death by signal; the exec adapter gets a real one.
+	Faults []string
 	// HandshakeTimeout and FlightInterval are passed to the client; zero
 	// means 10 s and referenceFlightInterval.
 	HandshakeTimeout, FlightInterval time.Duration
@@ -127,6 +132,7 @@ func (r *Reference) Start(ctx context.Context, t Target) (Instance, error) {
 		Logger:                  slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel(t.Verbose)})),
 		ConnectionID:            t.ConnectionID,
 		InsecureAcceptAnyServer: r.opts.InsecureAcceptAnyServer,
+		Faults:                  r.opts.Faults,
 		HandshakeTimeout:        r.opts.HandshakeTimeout,
 		FlightInterval:          r.flightInterval(),
 		RequestTimeout:          referenceRequestTimeout,

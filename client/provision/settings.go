@@ -37,7 +37,9 @@ type Settings struct {
 	RequestTimeout    time.Duration `yaml:"request-timeout"`
 	MaxPSKLen         int           `yaml:"max-psk-len"`
 	AckTimeout        time.Duration `yaml:"ack-timeout"`
-	InsecureAnyServer bool          `yaml:"insecure-accept-any-server"`
+	InsecureAnyServer bool          `yaml:"insecure-accept-any-server"` // alias of faults: [accept-any]
+	Faults            []string      `yaml:"faults"`                     // deliberate defects, see client.KnownFaults
+	FaultDelay        time.Duration `yaml:"fault-delay"`                // the slow fault's delay
 	LogFormat         string        `yaml:"log-format"`
 	LogLevel          string        `yaml:"log-level"`
 	ExitAfterRegister bool          `yaml:"exit-after-register"`

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -58,11 +59,62 @@ func clientFlags(s *provision.Settings, config *string) *flag.FlagSet {
 	fs.DurationVar(&s.AckTimeout, "ack-timeout", s.AckTimeout, "CoAP ACK_TIMEOUT for confirmable requests (0 = RFC 7252's 2s)")
 	fs.IntVar(&s.MaxPSKLen, "max-psk-len", s.MaxPSKLen, "refuse PSKs longer than this many bytes, like an mbed TLS build's MBEDTLS_PSK_MAX_LEN (0 = no limit)")
 	fs.DurationVar(&s.RequestTimeout, "request-timeout", s.RequestTimeout, "give up a CoAP request (and reconnect) after this long; default is CoAP's MAX_TRANSMIT_WAIT")
-	fs.BoolVar(&s.InsecureAnyServer, "insecure-accept-any-server", s.InsecureAnyServer, "DELIBERATELY BROKEN: accept every server certificate (to prove a suite can fail)")
+	fs.Var(&faultFlag{&s.Faults, false}, "fault", "DELIBERATELY BROKEN: switch on the fault `name` (repeatable, or a comma list; listed below)")
+	fs.DurationVar(&s.FaultDelay, "fault-delay", s.FaultDelay, "how late the slow fault sends each handshake datagram")
+	fs.BoolVar(&s.InsecureAnyServer, "insecure-accept-any-server", s.InsecureAnyServer, "DELIBERATELY BROKEN: alias of --fault accept-any")
 	fs.StringVar(&s.LogFormat, "log-format", s.LogFormat, "log `format`: text or json")
 	fs.StringVar(&s.LogLevel, "log-level", s.LogLevel, "log `level`: debug, info or warn")
 	fs.BoolVar(&s.ExitAfterRegister, "exit-after-register", s.ExitAfterRegister, "De-register and exit 0 once registered")
 	return fs
+}
+
+// faultFlag is --fault. The first use on a command line replaces the list
+// from --config, as any flag overrides the file; later uses add to it.
+type faultFlag struct {
+	list *[]string
+	set  bool
+}
+
+func (f *faultFlag) String() string {
+	if f.list == nil {
+		return ""
+	}
+	return strings.Join(*f.list, ",")
+}
+
+func (f *faultFlag) Set(v string) error {
+	if !f.set {
+		*f.list, f.set = nil, true
+	}
+	for _, name := range strings.Split(v, ",") {
+		if name = strings.TrimSpace(name); name != "" && !slices.Contains(*f.list, name) {
+			*f.list = append(*f.list, name)
+		}
+	}
+	return nil
+}
+
+// activeFaults is --fault with its alias --insecure-accept-any-server.
+func activeFaults(s provision.Settings) []string {
+	out := slices.Clone(s.Faults)
+	if s.InsecureAnyServer && !slices.Contains(out, string(client.FaultAcceptAny)) {
+		out = append(out, string(client.FaultAcceptAny))
+	}
+	return out
+}
+
+// dieNow ends the process for crash-after-handshake: a real SIGKILL, so
+// the harness sees the death by signal an exec SUT can suffer.
+func dieNow() {
+	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	time.Sleep(time.Second) // the signal lands meanwhile
+}
+
+// clientDefaults are provision's defaults plus the client's fault delay.
+func clientDefaults() provision.Settings {
+	s := provision.Defaults()
+	s.FaultDelay = client.DefaultFaultDelay
+	return s
 }
 
 // usageError is printed as one line and ends the command with status 2.
@@ -82,6 +134,10 @@ func clientCommand(args []string, stderr io.Writer) error {
 	log, err := newLogger(stderr, s.LogFormat, s.LogLevel)
 	if err != nil {
 		return usageError(stderr, err)
+	}
+	faults := activeFaults(s)
+	if err := client.CheckFaults(faults); err != nil {
+		return usageError(stderr, fmt.Errorf("--fault: %v", err))
 	}
 	prov, err := provision.Build(s)
 	if err != nil {
@@ -103,18 +159,20 @@ func clientCommand(args []string, stderr io.Writer) error {
 
 	var registered atomic.Bool
 	opts := client.Options{
-		Model:                   prov.Model,
-		TrustStore:              prov.TrustStore,
-		Logger:                  log,
-		StateFile:               s.State,
-		HandshakeTimeout:        s.HandshakeTimeout,
-		FlightInterval:          s.FlightInterval,
-		RequestTimeout:          s.RequestTimeout,
-		MaxPSKLen:               s.MaxPSKLen,
-		AckTimeout:              s.AckTimeout,
-		ConnectionID:            s.CID,
-		InsecureAcceptAnyServer: s.InsecureAnyServer,
-		DeregisterTimeout:       cliDeregisterTimeout,
+		Model:             prov.Model,
+		TrustStore:        prov.TrustStore,
+		Logger:            log,
+		StateFile:         s.State,
+		HandshakeTimeout:  s.HandshakeTimeout,
+		FlightInterval:    s.FlightInterval,
+		RequestTimeout:    s.RequestTimeout,
+		MaxPSKLen:         s.MaxPSKLen,
+		AckTimeout:        s.AckTimeout,
+		ConnectionID:      s.CID,
+		Faults:            faults,
+		FaultDelay:        s.FaultDelay,
+		Die:               dieNow,
+		DeregisterTimeout: cliDeregisterTimeout,
 		OnRegistered: func(ssid uint16, location string) {
 			registered.Store(true)
 			if s.ExitAfterRegister {
@@ -145,7 +203,7 @@ func clientCommand(args []string, stderr io.Writer) error {
 // parseClientSettings applies, in order: defaults, the --config file, the
 // flags given on the command line.
 func parseClientSettings(args []string, stderr io.Writer) (provision.Settings, error) {
-	s := provision.Defaults()
+	s := clientDefaults()
 	var config string
 	fs := clientFlags(&s, &config)
 	fs.SetOutput(io.Discard) // errors are printed as one line below
@@ -154,6 +212,10 @@ func parseClientSettings(args []string, stderr io.Writer) (provision.Settings, e
 			fmt.Fprintln(stderr, "usage: lwm2m-conform client --endpoint NAME --server URI [flags]")
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
+			fmt.Fprintln(stderr, "\nfaults (--fault NAME): a deliberately broken client, to show that a harness check can fail")
+			for _, f := range client.KnownFaults() {
+				fmt.Fprintf(stderr, "  %-22s %s\n", f.Name, f.Meaning)
+			}
 			return s, err
 		}
 		return s, usageError(stderr, err)
@@ -164,7 +226,7 @@ func parseClientSettings(args []string, stderr io.Writer) (provision.Settings, e
 	if config == "" {
 		return s, nil
 	}
-	base := provision.Defaults()
+	base := clientDefaults()
 	if err := provision.LoadYAML(config, &base); err != nil {
 		return s, usageError(stderr, fmt.Errorf("--config %s: %v", config, oneLine(err)))
 	}

@@ -7,14 +7,22 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lwm2m-conform/lwm2m-conform/client"
+	"github.com/lwm2m-conform/lwm2m-conform/events"
+	"github.com/lwm2m-conform/lwm2m-conform/servers"
 
 	"github.com/plgd-dev/go-coap/v3/message"
 	"github.com/plgd-dev/go-coap/v3/message/codes"
@@ -186,4 +194,145 @@ func selfSignedPEM(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+func TestClientCLIUnknownFaultListsKnownOnes(t *testing.T) {
+	code, out := runClientCLI(t, "--endpoint", "e", "--server", "coap://127.0.0.1:5683", "--fault", "slow,sloww")
+	if code != 2 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `--fault: unknown fault "sloww"`) {
+		t.Fatalf("exit %d, %q; want status 2 and one line naming the unknown fault", code, out)
+	}
+	for _, f := range client.KnownFaults() {
+		if !strings.Contains(out, string(f.Name)) {
+			t.Errorf("%q does not list %s", out, f.Name)
+		}
+	}
+}
+
+func TestClientCLIHelpListsFaults(t *testing.T) {
+	_, out := runClientCLI(t, "--help")
+	for _, f := range client.KnownFaults() {
+		if !strings.Contains(out, string(f.Name)) || !strings.Contains(out, f.Meaning) {
+			t.Errorf("--help does not list %s with its meaning", f.Name)
+		}
+	}
+}
+
+// --fault repeats and takes comma lists; on the command line it replaces
+// the file's list; --insecure-accept-any-server is --fault accept-any.
+func TestClientCLIFaultFlags(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "client.yaml")
+	if err := os.WriteFile(cfg, []byte("faults: [slow, no-cid]\nfault-delay: 50ms\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args  []string
+		want  string
+		delay time.Duration
+	}{
+		{[]string{"--fault", "omit-sni", "--fault", "weak-suite,extra-suites"}, "omit-sni,weak-suite,extra-suites", client.DefaultFaultDelay},
+		{[]string{"--insecure-accept-any-server"}, "accept-any", client.DefaultFaultDelay},
+		{[]string{"--fault", "accept-any", "--insecure-accept-any-server"}, "accept-any", client.DefaultFaultDelay},
+		{[]string{"--config", cfg}, "slow,no-cid", 50 * time.Millisecond},
+		{[]string{"--config", cfg, "--fault", "omit-sni", "--fault-delay", "1s"}, "omit-sni", time.Second},
+		{[]string{"--config", cfg, "--insecure-accept-any-server"}, "slow,no-cid,accept-any", 50 * time.Millisecond},
+	}
+	for _, tc := range cases {
+		var stderr bytes.Buffer
+		s, err := parseClientSettings(tc.args, &stderr)
+		if err != nil {
+			t.Fatalf("%v: %v %s", tc.args, err, stderr.String())
+		}
+		if got := strings.Join(activeFaults(s), ","); got != tc.want || s.FaultDelay != tc.delay {
+			t.Errorf("%v: faults %q, delay %s; want %q, %s", tc.args, got, s.FaultDelay, tc.want, tc.delay)
+		}
+	}
+}
+
+// buildCLI builds this command into a temporary directory, for the faults
+// that end the process.
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build the binary with")
+	}
+	bin := filepath.Join(t.TempDir(), "lwm2m-conform")
+	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestClientCLIFaultsEndingTheProcess runs the built binary against the
+// harness server: crash-after-handshake dies by SIGKILL once the handshake
+// is done and before any Register; exit-at-start exits 0 at once, having
+// sent nothing. Both say so in a WARN line first.
+func TestClientCLIFaultsEndingTheProcess(t *testing.T) {
+	bin := buildCLI(t)
+	psk := []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}
+	run := func(t *testing.T, fault string) (*events.Log, string, time.Duration, error) {
+		log := events.NewLog()
+		srv, err := servers.StartLwM2M(t.Context(), servers.Config{
+			DTLS:   &servers.DTLS{PSK: map[string][]byte{"ep": psk}, FlightInterval: 200 * time.Millisecond},
+			Events: log,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = srv.Close() })
+		var stderr bytes.Buffer
+		cmd := exec.Command(bin, "client", "--endpoint", "ep", "--server", fmt.Sprintf("coaps://127.0.0.1:%d", srv.Addr().Port),
+			"--psk-identity", "ep", "--psk-key", hex.EncodeToString(psk), "--flight-interval", "200ms", "--fault", fault)
+		cmd.Stderr = &stderr
+		begin := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("the client did not end within 10 s:\n%s", stderr.String())
+		}
+		took := time.Since(begin)
+		time.Sleep(100 * time.Millisecond) // let the last datagrams reach the log
+		if !strings.Contains(stderr.String(), "level=WARN msg=\"DELIBERATELY BROKEN CLIENT") || !strings.Contains(stderr.String(), "faults="+fault) {
+			t.Errorf("no WARN line naming %s:\n%s", fault, stderr.String())
+		}
+		return log, stderr.String(), took, err
+	}
+
+	t.Run("crash-after-handshake", func(t *testing.T) {
+		log, out, _, err := run(t, "crash-after-handshake")
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("exit: %v, want death by signal\n%s", err, out)
+		}
+		if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+			t.Fatalf("exit %v, want killed by SIGKILL\n%s", err, out)
+		}
+		if _, ok := log.First(events.HandshakeDone); !ok {
+			t.Error("the server never completed a handshake")
+		}
+		if e, ok := log.First(events.Register); ok {
+			t.Errorf("the server got a Register: %s", e.Summary)
+		}
+	})
+	t.Run("exit-at-start", func(t *testing.T) {
+		log, out, took, err := run(t, "exit-at-start")
+		if err != nil {
+			t.Fatalf("exit: %v, want status 0\n%s", err, out)
+		}
+		if took > 3*time.Second {
+			t.Errorf("took %s to exit", took)
+		}
+		for _, e := range log.Events() {
+			if e.Kind != events.Note {
+				t.Errorf("the server saw %s (%s), want no datagram", e.Kind, e.Summary)
+			}
+		}
+	})
 }
