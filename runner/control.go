@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -136,18 +135,33 @@ func (r *Runner) pskControl(c catalog.Case, maxLen int) catalog.Case {
 	return best
 }
 
-// modeControl is the first plain accept case in the same security mode
-// that this profile runs.
+// modeControl is the plainest accept case in the same security mode that
+// this profile runs: the LwM2M default (DANE-EE, usage 3, with the server's
+// own certificate as Server Public Key) before anything needing a trust
+// store, and never the empty-Server-Public-Key fallback.
 func (r *Runner) modeControl(c catalog.Case) catalog.Case {
 	caps := r.Adapter.Capabilities()
-	cases := slices.Clone(r.Catalog)
-	slices.SortFunc(cases, func(a, b catalog.Case) int { return strings.Compare(a.ID, b.ID) })
-	for _, k := range cases {
+	var best catalog.Case
+	bestScore := 1 << 30
+	for _, k := range r.Catalog {
 		k = adjustForProfile(k, caps)
-		if k.ID != c.ID && k.SUT.Mode == c.SUT.Mode && k.Expect == catalog.Accept && k.Basis != catalog.BasisUnspecified &&
-			!k.Unvalidated && k.Impair == nil && k.Scenario == "" && skipReason(caps, k) == "" {
-			return k
+		if k.ID == c.ID || k.SUT.Mode != c.SUT.Mode || k.Expect != catalog.Accept || k.Basis == catalog.BasisUnspecified ||
+			k.Unvalidated || k.Impair != nil || k.Scenario != "" || skipReason(caps, k) != "" {
+			continue
+		}
+		score := 0
+		if k.SUT.Mode == "cert" && k.SUT.Usage != 3 {
+			score += 4
+		}
+		if k.SUT.ServerPublicKey == "" && k.SUT.Mode == "cert" {
+			score += 2
+		}
+		if k.SUT.TrustStore != nil {
+			score++
+		}
+		if score < bestScore || score == bestScore && strings.Compare(k.ID, best.ID) < 0 {
+			best, bestScore = k, score
 		}
 	}
-	return catalog.Case{}
+	return best
 }

@@ -179,3 +179,15 @@ func TestOverLongKeyNeedsProofOfLife(t *testing.T) {
 		t.Fatalf("%s %s: %s", res.Verdict, res.Observation, res.Observation.Detail)
 	}
 }
+
+// The control of a refused provisioning is the plainest accept case of the
+// mode: DANE-EE with the server's certificate, no trust store needed.
+func TestModeControlIsThePlainestAcceptCase(t *testing.T) {
+	r := referenceRunner(t)
+	r.Catalog = testFixtures(t).Catalogue.Select()
+	c, _ := testFixtures(t).Catalogue.Get("certusage/u0/spk-root/ts-absent/chain-leaf-int")
+	got := r.modeControl(c)
+	if got.SUT.Usage != 3 || got.SUT.ServerPublicKey == "" || got.SUT.TrustStore != nil || got.Expect != "accept" {
+		t.Fatalf("control %s: %+v", got.ID, got.SUT)
+	}
+}
