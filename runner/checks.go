@@ -38,6 +38,7 @@ func checks(c catalog.Case, caps sut.Capabilities, obs verdict.Observation, evs 
 		func() (verdict.Check, bool) { return checkSameSession(c, evs) },
 		func() (verdict.Check, bool) { return checkResumed(c, evs) },
 		func() (verdict.Check, bool) { return checkStayAlive(c, exited) },
+		func() (verdict.Check, bool) { return checkCertProfile(caps, endpointName(c.ID), evs) },
 	} {
 		if k, ok := ch(); ok {
 			out = append(out, k)

@@ -43,6 +43,12 @@ func peerDTLS(pki *certgen.Set, c catalog.Case, caps sut.Capabilities, handshake
 	default:
 		return nil, fmt.Errorf("%s: unknown security mode %q", c.ID, c.SUT.Mode)
 	}
+	// Where the profile declares a certificate profile, ask for the SUT's
+	// certificate (not verified: the case is about the SUT's judgement of
+	// the server) so the chain it presents can be linted. Otherwise the
+	// server does not ask, as before: pion does not resume sessions that
+	// carried a client certificate.
+	d.RequireClientCert = caps.CertificateProfile != ""
 	key, err := pki.Cert(c.Peer.Key)
 	if err != nil {
 		return nil, err

@@ -136,4 +136,3 @@ type closing struct {
 }
 
 func (c closing) Stop() error { c.a.Close(); c.b.Close(); return c.Instance.Stop() }
-

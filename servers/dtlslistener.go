@@ -3,11 +3,13 @@ package servers
 import (
 	"context"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -111,6 +113,13 @@ func (l *dtlsListener) handshakeDone(s *sessionConn, conn *dtls.Conn) {
 		if c, err := x509.ParseCertificate(st.PeerCertificates[0]); err == nil {
 			f["peer_subject"] = c.Subject.String()
 		}
+		// The chain the SUT presented, for certificate-profile checks:
+		// base64 DER, leaf first (certificates are public).
+		chain := make([]string, len(st.PeerCertificates))
+		for i, der := range st.PeerCertificates {
+			chain[i] = base64.StdEncoding.EncodeToString(der)
+		}
+		f["peer_chain"] = strings.Join(chain, ",")
 	}
 	l.rec.add(time.Now(), events.HandshakeDone,
 		fmt.Sprintf("DTLS handshake with %s done: %s", f["remote"], suite), f)

@@ -54,6 +54,13 @@ type Capabilities struct {
 	// client) or "handshake" (a DTLS stack or tool without LwM2M: the
 	// handshake completed and the SUT sent application data).
 	AcceptOn string `yaml:"accept_on" values:"register,handshake"`
+	// CertificateProfile names the profile (certlint: lwm2m-device,
+	// lwm2m-bootstrap-device, ocf-identity, ocf-role, or a file) that the
+	// SUT's own certificate must follow; every chain it presents is
+	// linted, with the case's endpoint name as the expected CN.
+	CertificateProfile  string `yaml:"certificate_profile"`
+	CertificateAccount  string `yaml:"certificate_account"`   // expected subject OU
+	CertificateMaxDepth int    `yaml:"certificate_max_depth"` // longest chain allowed; 0 = not checked
 	// RebindRecovery is how long the SUT takes, without a Connection ID, to
 	// notice a NAT rebinding and recover with a new handshake.
 	RebindRecovery time.Duration `yaml:"rebind_recovery"`

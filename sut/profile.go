@@ -128,7 +128,9 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 		case "env":
 			p.env, err = env(v)
 		case "capabilities":
-			err = structFields(v, &p.Capabilities)
+			if err = structFields(v, &p.Capabilities); err == nil {
+				err = checkCertificateProfile(v, &p.Capabilities, dir)
+			}
 		case "timeouts":
 			err = structFields(v, &p.Timeouts)
 		case "baseline":
