@@ -81,24 +81,6 @@ func Parse(file string, data []byte, known func(ref string) bool) ([]Case, error
 	return t.expand(known)
 }
 
-// Select returns the cases carrying every one of labels (all when empty).
-func (c *Catalogue) Select(labels ...string) []Case {
-	var out []Case
-	for _, cs := range c.Cases {
-		ok := true
-		for _, l := range labels {
-			if l != "" && !cs.HasLabel(l) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			out = append(out, cs)
-		}
-	}
-	return out
-}
-
 // Get returns the case with the given id.
 func (c *Catalogue) Get(id string) (Case, bool) {
 	for _, cs := range c.Cases {
