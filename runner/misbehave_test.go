@@ -191,3 +191,15 @@ func TestModeControlIsThePlainestAcceptCase(t *testing.T) {
 		t.Fatalf("control %s: %+v", got.ID, got.SUT)
 	}
 }
+
+// A PSK-only client skips certificate cases, with the reason.
+func TestModesSkipOtherSecurityModes(t *testing.T) {
+	caps := sut.Capabilities{Modes: []string{"psk"}, CertUsage: true, RealTimeClock: true, SNI: true}
+	if why := skipReason(caps, acceptCase(t)); !strings.Contains(why, "security mode cert") {
+		t.Fatalf("cert case: %q", why)
+	}
+	c, _ := testFixtures(t).Catalogue.Get("psk/wrong-key")
+	if why := skipReason(caps, c); why != "" {
+		t.Fatalf("psk case skipped: %q", why)
+	}
+}
