@@ -67,6 +67,10 @@ type Config struct {
 	// Verbose also notes datagrams that match no session (for `reproduce`
 	// and evidence pages); Record events are recorded either way.
 	Verbose bool
+	// CapturePath, when set, receives a pcapng capture of every datagram
+	// a DTLS server reads and writes (servers/capture.go); NoSec servers
+	// are not captured.
+	CapturePath string
 }
 
 func (c Config) addr() string {

@@ -27,9 +27,10 @@ const maxDatagram = 65535
 // routing in pion's internal udp listener, which cannot be given a socket that
 // the harness can observe.
 type packetListener struct {
-	conn   *net.UDPConn
-	cidLen int // length of the CIDs this server hands out; 0 = no CID routing
-	tap    *wireTap
+	conn    *net.UDPConn
+	cidLen  int // length of the CIDs this server hands out; 0 = no CID routing
+	tap     *wireTap
+	capture *serverCapture // nil without a capture
 
 	mu       sync.Mutex
 	byAddr   map[string]*sessionConn
@@ -44,7 +45,7 @@ type packetListener struct {
 	closeOnce sync.Once
 }
 
-func listenPackets(addr string, cidLen int, tap *wireTap) (*packetListener, error) {
+func listenPackets(addr string, cidLen int, tap *wireTap, capturePath string) (*packetListener, error) {
 	ua, err := net.ResolveUDPAddr("udp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("servers: resolve %q: %w", addr, err)
@@ -53,10 +54,16 @@ func listenPackets(addr string, cidLen int, tap *wireTap) (*packetListener, erro
 	if err != nil {
 		return nil, fmt.Errorf("servers: listen %q: %w", addr, err)
 	}
+	capture, err := openCapture(capturePath, conn.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
 	l := &packetListener{
 		conn:     conn,
 		cidLen:   cidLen,
 		tap:      tap,
+		capture:  capture,
 		byAddr:   map[string]*sessionConn{},
 		byCID:    map[string]*sessionConn{},
 		sessions: map[*sessionConn]struct{}{},
@@ -84,6 +91,7 @@ func (l *packetListener) readLoop() {
 		}
 		at := time.Now()
 		data := append([]byte(nil), buf[:n]...)
+		l.capture.inbound(from, data, at)
 		recs, perr := dtlswire.ParseRecords(data, l.cidLen)
 		s, retired := l.route(from, recs)
 		if retired != nil {
@@ -183,6 +191,7 @@ func (l *packetListener) write(s *sessionConn, p []byte, to net.Addr) (int, erro
 		}
 		l.mu.Unlock()
 	}
+	l.capture.outbound(to, p, time.Now())
 	return l.conn.WriteTo(p, to)
 }
 
@@ -220,6 +229,7 @@ func (l *packetListener) Close() error {
 		for _, s := range open {
 			_ = s.Close()
 		}
+		err = errors.Join(err, l.capture.close())
 	})
 	return err
 }

@@ -106,7 +106,7 @@ func (t *transport) serveDTLS(cfg Config, rec *recorder, opts []coapOption) erro
 	if cfg.DTLS.ConnectionID {
 		cidLen = ConnectionIDLength
 	}
-	pl, err := listenPackets(cfg.addr(), cidLen, &wireTap{rec: rec, verbose: cfg.Verbose})
+	pl, err := listenPackets(cfg.addr(), cidLen, &wireTap{rec: rec, verbose: cfg.Verbose}, cfg.CapturePath)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package impair
+package pcapng
 
 import (
 	"encoding/binary"
@@ -19,13 +19,13 @@ const (
 // Lengths and checksums are correct so Wireshark reports no errors.
 func ipUDPPacket(src, dst *net.UDPAddr, payload []byte, id uint16) ([]byte, error) {
 	if src == nil || dst == nil {
-		return nil, fmt.Errorf("impair: capture needs both addresses, have %v and %v", src, dst)
+		return nil, fmt.Errorf("pcapng: capture needs both addresses, have %v and %v", src, dst)
 	}
 	udpLen := udpHeaderLen + len(payload)
 	s4, d4 := src.IP.To4(), dst.IP.To4()
 	if s4 != nil && d4 != nil {
 		if ipv4HeaderLen+udpLen > maxIPPayload {
-			return nil, fmt.Errorf("impair: datagram of %d bytes too large for IPv4", len(payload))
+			return nil, fmt.Errorf("pcapng: datagram of %d bytes too large for IPv4", len(payload))
 		}
 		p := make([]byte, ipv4HeaderLen+udpLen)
 		h := p[:ipv4HeaderLen]
@@ -46,10 +46,10 @@ func ipUDPPacket(src, dst *net.UDPAddr, payload []byte, id uint16) ([]byte, erro
 	}
 	s6, d6 := src.IP.To16(), dst.IP.To16()
 	if s6 == nil || d6 == nil {
-		return nil, fmt.Errorf("impair: cannot capture between %v and %v", src, dst)
+		return nil, fmt.Errorf("pcapng: cannot capture between %v and %v", src, dst)
 	}
 	if udpLen > maxIPPayload {
-		return nil, fmt.Errorf("impair: datagram of %d bytes too large for IPv6", len(payload))
+		return nil, fmt.Errorf("pcapng: datagram of %d bytes too large for IPv6", len(payload))
 	}
 	p := make([]byte, ipv6HeaderLen+udpLen)
 	h := p[:ipv6HeaderLen]

@@ -1,18 +1,27 @@
 package impair
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"time"
+
+	"github.com/lwm2m-conform/lwm2m-conform/internal/pcapng"
 )
 
 // The capture layout and why it has one leg only are in the package doc.
 
-// captureIfaceName and captureIfaceDescription label the capture interface.
-const captureIfaceName = "impairment-proxy"
-
-func captureIfaceDescription(listen, upstream *net.UDPAddr) string {
-	return "SUT (via proxy " + listen.String() + ", shown as the proxy's upstream socket) ⇄ server " + upstream.String()
+// captureOptions label the capture interface. The server's port is shown
+// as 5684 so that Wireshark decodes DTLS and CoAP without being told the
+// real one, which the description keeps.
+func captureOptions(listen, upstream *net.UDPAddr) pcapng.Options {
+	return pcapng.Options{
+		App:    "lwm2m-conform impairment proxy",
+		IfName: "impairment-proxy",
+		IfDescription: fmt.Sprintf("SUT (via proxy %s, shown as the proxy's upstream socket) ⇄ server %s (shown as port %d)",
+			listen, upstream, pcapng.CoAPSPort),
+		ShowPortAs: map[int]int{upstream.Port: pcapng.CoAPSPort},
+	}
 }
 
 // captureDropped writes a datagram the proxy dropped, at its arrival time.
@@ -37,9 +46,9 @@ func (p *Proxy) capture(d Dir, at time.Time, local *net.UDPAddr, data []byte, co
 		return
 	}
 	if d == Up {
-		p.pcap.packet(at, local, p.cfg.Upstream, data, true, comment)
+		p.pcap.Packet(at, local, p.cfg.Upstream, data, true, comment)
 	} else {
-		p.pcap.packet(at, p.cfg.Upstream, local, data, false, comment)
+		p.pcap.Packet(at, p.cfg.Upstream, local, data, false, comment)
 	}
 }
 

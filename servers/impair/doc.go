@@ -25,6 +25,10 @@
 // or at its arrival with the comment "dropped by impairment (reason)". The
 // first SUT datagram carries the SUT's real address in a comment, the first
 // after a rebinding the port change.
+// The server's port is shown as 5684, so Wireshark decodes DTLS and CoAP
+// without being told the real one (kept in the interface description); the
+// capture is bounded and written by internal/pcapng, like the harness
+// server's own.
 //
 // Wireshark given the key log decrypts the whole session, before and after
 // a rebinding (it follows a tls12_cid session by its CID across ports). A

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lwm2m-conform/lwm2m-conform/events"
+	"github.com/lwm2m-conform/lwm2m-conform/internal/pcapng"
 )
 
 // maxDatagram is the largest UDP payload the proxy reads.
@@ -21,7 +22,7 @@ type Proxy struct {
 	seed   int64
 	ln     *net.UDPConn // the SUT-facing socket
 	lnAddr *net.UDPAddr
-	pcap   *pcapWriter // nil without a capture
+	pcap   *pcapng.Writer // nil without a capture
 	sched  [2]*scheduler
 	done   chan struct{}
 	wg     sync.WaitGroup
@@ -77,11 +78,11 @@ func Start(ctx context.Context, cfg Config) (*Proxy, error) {
 		return nil, fmt.Errorf("impair: upstream socket: %w", err)
 	}
 	if cfg.PcapngPath != "" {
-		p.pcap, err = createPcap(cfg.PcapngPath, captureIfaceName, captureIfaceDescription(p.lnAddr, cfg.Upstream))
+		p.pcap, err = pcapng.Create(cfg.PcapngPath, captureOptions(p.lnAddr, cfg.Upstream))
 		if err != nil {
 			_ = p.ln.Close()
 			_ = p.up.Close()
-			return nil, err
+			return nil, fmt.Errorf("impair: capture: %w", err)
 		}
 	}
 	p.note(fmt.Sprintf("impairment proxy %s → %s (%s), seed %d", p.lnAddr, cfg.Upstream, cfg.describe(), p.seed),
