@@ -60,6 +60,10 @@ rules:
 		"bad mode": {head + `      b: {sut: {mode: tls}}
 rules: []
 `, "bad.yaml:7: dimensions[0].values.b.sut.mode: unknown security mode \"tls\""},
+		"yaml syntax: the line at fault, not the one before": {head + `rules:
+  - when: {d: [a]}
+   expect: accept
+`, "bad.yaml:9: invalid YAML: "},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Parse("bad.yaml", []byte(tc.yaml), known)

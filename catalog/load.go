@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"sort"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 )
 
@@ -66,15 +64,15 @@ func Load(dir string, known func(ref string) bool) (*Catalogue, error) {
 
 // Parse expands one case table.
 func Parse(file string, data []byte, known func(ref string) bool) ([]Case, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	top, err := yamlpos.Document(file, data)
+	if err != nil {
+		return nil, err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	if top == nil {
 		return nil, &LoadError{File: file, Line: 1, Msg: "empty case table"}
 	}
 	src := &yamlpos.Source{File: file, Wording: wording}
-	t, err := parseTable(file, src.Root(doc.Content[0]))
+	t, err := parseTable(file, src.Root(top))
 	if err != nil {
 		return nil, err
 	}

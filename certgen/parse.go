@@ -8,8 +8,6 @@ import (
 	"io"
 	"math"
 	"net"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -27,13 +25,13 @@ func Parse(file string, data []byte) (*World, error) {
 		if err == nil || errors.Is(err, io.EOF) {
 			return nil, &SpecError{File: where, Line: 1, Msg: "empty world spec"}
 		}
-		return nil, yamlError(where, err)
+		return nil, yamlpos.Syntax(where, data, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, &SpecError{File: where, Line: extra.Line, Msg: "more than one YAML document (one world per file)"}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, yamlError(where, err)
+		return nil, yamlpos.Syntax(where, data, err)
 	}
 	src := &yamlpos.Source{File: where, Wording: wording, BlockAtKey: true}
 	w, err := world(file, src.Root(doc.Content[0]))
@@ -44,17 +42,6 @@ func Parse(file string, data []byte) (*World, error) {
 		return nil, err
 	}
 	return w, nil
-}
-
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlError turns a yaml.v3 syntax error into a SpecError with its line.
-func yamlError(file string, err error) error {
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &SpecError{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
-	}
-	return &SpecError{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 }
 
 // wording is how world-spec errors have always been phrased.

@@ -301,6 +301,12 @@ certs:
   - name: root
     kind: a: b #<
 `, `invalid YAML: mapping values are not allowed in this context`},
+		{"yaml bad indentation, at its own line", `world: w
+certs:
+  - name: root
+    kind: root
+   subject: {cn: x} #<
+`, `invalid YAML: did not find expected '-' indicator`},
 		{"bad not_before", `world: w
 certs:
   - name: root

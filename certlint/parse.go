@@ -23,7 +23,7 @@ func Parse(file string, data []byte) (*Profile, error) {
 		if err == nil || errors.Is(err, io.EOF) {
 			return nil, &yamlpos.Error{File: file, Line: 1, Msg: "empty profile"}
 		}
-		return nil, &yamlpos.Error{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, yamlpos.Syntax(file, data, err)
 	}
 	src := &yamlpos.Source{File: file, RejectNull: true, BlockAtKey: true}
 	root := src.Root(doc.Content[0])

@@ -42,6 +42,7 @@ func TestParseErrorsAreLocated(t *testing.T) {
 		{head + "    check: chain_depth\n    certs: leaf\n    severity: error\n", `p.yaml:3: rules[0].certs: chain_depth is a chain check`},
 		{head + "    check: lc_version\n    colour: red\n", `p.yaml:8: rules[0].colour: unknown field`},
 		{"profile: p\n", `p.yaml:1: rules: required`},
+		{head + "    check: lc_version\n   severity: error\n", `p.yaml:8: invalid YAML: `},
 	} {
 		_, err := Parse("p.yaml", []byte(tc.doc))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
