@@ -26,13 +26,14 @@ type wireTap struct {
 	rec         *recorder
 	verbose     bool
 	undecodable atomic.Int32
-	records     atomic.Int64 // Record events so far, for maxRecordEvents
+	records     atomic.Int64         // Record events so far, for maxRecordEvents
+	hellos      dtlswire.Reassembler // ClientHellos split into fragments, per session
 }
 
 // wireState is what the tap learnt about one session.
 type wireState struct {
 	mu          sync.Mutex
-	lastHello   []byte // raw ClientHello fragment, to spot retransmissions
+	lastHello   []byte // the whole ClientHello message, to spot retransmissions
 	hello       *events.Hello
 	serverHello *dtlswire.ServerHello
 	flightSent  bool // the server flight answering the current ClientHello went out
@@ -109,9 +110,21 @@ func (t *wireTap) inbound(s *sessionConn, from net.Addr, recs []dtlswire.Record,
 	}
 }
 
+// clientHello reports a ClientHello once all of its fragments are in.
 func (t *wireTap) clientHello(s *sessionConn, from net.Addr, frag []byte, at time.Time) {
 	sid := sessionID(s)
-	h, err := dtlswire.ParseClientHello(frag)
+	stream := sid
+	if s == nil {
+		stream = "remote " + from.String()
+	}
+	msg, err := t.hellos.Add(stream, frag)
+	if err == nil && msg == nil {
+		return // more fragments to come
+	}
+	var h *events.Hello
+	if err == nil {
+		h, err = dtlswire.ParseClientHello(msg)
+	}
 	if err != nil {
 		t.rec.add(at, events.Note, fmt.Sprintf("ClientHello from %s not decodable: %v", from, err),
 			map[string]string{"remote": from.String(), "session": sid, "error": err.Error()})
@@ -121,11 +134,11 @@ func (t *wireTap) clientHello(s *sessionConn, from net.Addr, frag []byte, at tim
 	if s != nil {
 		w := s.wire
 		w.mu.Lock()
-		retransmission = bytes.Equal(w.lastHello, frag)
+		retransmission = bytes.Equal(w.lastHello, msg)
 		if !retransmission {
 			w.flightSent = false
 		}
-		w.lastHello = append(w.lastHello[:0], frag...)
+		w.lastHello = append(w.lastHello[:0], msg...)
 		w.hello = h
 		w.mu.Unlock()
 	}
@@ -142,14 +155,18 @@ func (t *wireTap) clientHello(s *sessionConn, from net.Addr, frag []byte, at tim
 		"cid_offered":    strconv.FormatBool(h.ConnectionID),
 		"session_id":     hex.EncodeToString(h.SessionID),
 	}
+	what := "ClientHello"
+	if hh, _, _ := dtlswire.ParseHandshakeHeader(frag); hh.FragmentLength != hh.Length {
+		fields["reassembled"] = "true"
+		what = "reassembled ClientHello"
+	}
 	sni := "no SNI"
 	if h.HasSNI {
 		fields["sni"] = h.SNI
 		sni = "SNI " + strconv.Quote(h.SNI)
 	}
-	what := "ClientHello"
 	if h.CookieLen > 0 {
-		what = "ClientHello with cookie"
+		what += " with cookie"
 	}
 	if retransmission {
 		what += " (retransmission)"

@@ -8,10 +8,10 @@
 // byte slices, never panic, and bound their work by the input length, so the
 // same code can sit in a UDP impairment proxy.
 //
-// Limits: handshake messages are decoded only when one record holds the whole
-// message (fragment offset 0, fragment length equal to the message length).
-// A ClientHello split across records or datagrams yields ErrFragmented.
-// Encrypted records (epoch > 0) are reported by header only.
+// The message decoders take a whole message (fragment offset 0, fragment
+// length equal to the message length) and return ErrFragmented for anything
+// less; a Reassembler first puts a message split across records or datagrams
+// back together. Encrypted records (epoch > 0) are reported by header only.
 //
 // Cipher suites are named and judged from two embedded tables: the whole
 // IANA registry taken apart by component (iana_suites.tsv), and the rules

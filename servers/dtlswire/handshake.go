@@ -24,7 +24,7 @@ const (
 const HandshakeHeaderLen = 12
 
 // ErrFragmented reports a handshake message that does not fit in the record
-// being decoded; reassembly across records is not supported.
+// being decoded; a Reassembler puts such a message back together.
 var ErrFragmented = errors.New("dtlswire: handshake message fragmented across records")
 
 // HandshakeHeader is the DTLS handshake message header.

@@ -42,10 +42,11 @@ func clientHelloBody(fragment []byte) ([]byte, bool) {
 	return body, true
 }
 
-// clientRandom returns a copy of a ClientHello's random, or nil.
+// clientRandom returns a copy of a ClientHello's random, or nil. The first
+// fragment of a fragmented ClientHello holds it too.
 func clientRandom(fragment []byte) []byte {
-	body, ok := clientHelloBody(fragment)
-	if !ok || len(body) < 2+32 {
+	hh, body, err := dtlswire.ParseHandshakeHeader(fragment)
+	if err != nil || hh.Type != dtlswire.HandshakeClientHello || hh.FragmentOffset != 0 || len(body) < 2+32 {
 		return nil
 	}
 	return append([]byte(nil), body[2:34]...)
@@ -98,6 +99,7 @@ func offeredCID(fragment []byte) (cid []byte, ok bool) {
 type cidLengths struct {
 	fixedUp int // Config.CIDLen; 0 = learn
 	n       [2]int
+	hellos  dtlswire.Reassembler // the SUT's ClientHellos, when fragmented
 }
 
 func (c *cidLengths) of(d Dir) int {
@@ -115,8 +117,11 @@ func (c *cidLengths) learn(d Dir, recs []dtlswire.Record) {
 		}
 		switch {
 		case d == Up && r.Fragment[0] == dtlswire.HandshakeClientHello:
-			if cid, ok := offeredCID(r.Fragment); ok {
-				c.n[Down] = len(cid)
+			// One SUT per proxy: message_seq alone tells its hellos apart.
+			if msg, _ := c.hellos.Add("sut", r.Fragment); msg != nil {
+				if cid, ok := offeredCID(msg); ok {
+					c.n[Down] = len(cid)
+				}
 			}
 		case d == Down && r.Fragment[0] == dtlswire.HandshakeServerHello:
 			if sh, err := dtlswire.ParseServerHello(r.Fragment); err == nil {
