@@ -87,7 +87,7 @@ func (b *Bootstrap) Start(ctx context.Context, t Target) (Instance, error) {
 		bs.Close()
 		return nil, err
 	}
-	proc, err := startProcess(ctx, c, filepath.Join(t.Dir, outputFile), t.Dir != "")
+	proc, err := startProcess(ctx, c, filepath.Join(t.Dir, outputFile), t.Dir != "", NewRedactor(t.Secrets()...))
 	if err != nil {
 		bs.Close()
 		return nil, err

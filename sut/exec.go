@@ -65,7 +65,7 @@ func (e *Exec) Start(ctx context.Context, t Target) (Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := startProcess(ctx, c, filepath.Join(t.Dir, outputFile), t.Dir != "")
+	p, err := startProcess(ctx, c, filepath.Join(t.Dir, outputFile), t.Dir != "", NewRedactor(t.Secrets()...))
 	if err != nil {
 		return nil, err // not a typed nil in the interface
 	}
@@ -76,7 +76,7 @@ func (e *Exec) Start(ctx context.Context, t Target) (Instance, error) {
 type process struct {
 	cmd  *exec.Cmd
 	line string
-	out  *tailBuffer
+	out  *outputBuffer
 
 	exited chan struct{} // the leader has exited (not yet reaped)
 	done   chan struct{} // reaped, group gone, output drained
@@ -92,10 +92,9 @@ type process struct {
 	release  func() bool // detaches the context watch
 }
 
-func startProcess(ctx context.Context, c Command, logPath string, logToFile bool) (*process, error) {
-	var sinks []io.Writer
-	out := newTailBuffer(outputLimit)
-	sinks = append(sinks, out)
+// startProcess runs c; what it prints goes through red into memory and,
+// with logToFile, to logPath, both bounded (outputBuffer).
+func startProcess(ctx context.Context, c Command, logPath string, logToFile bool, red *Redactor) (*process, error) {
 	var logFile *os.File
 	if logToFile {
 		f, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
@@ -103,8 +102,8 @@ func startProcess(ctx context.Context, c Command, logPath string, logToFile bool
 			return nil, fmt.Errorf("SUT output log: %w", err)
 		}
 		logFile = f
-		sinks = append(sinks, bestEffort{f})
 	}
+	out := newOutputBuffer(outputKeep, logFile)
 	// The process writes into a pipe of our own rather than one exec.Cmd
 	// makes: Cmd.Wait would otherwise wait for every descendant holding it.
 	pr, pw, err := os.Pipe()
@@ -124,26 +123,18 @@ func startProcess(ctx context.Context, c Command, logPath string, logToFile bool
 		return nil, fmt.Errorf("start %s: %w", c.Args[0], err)
 	}
 	pw.Close()
-	p := &process{cmd: cmd, line: c.String(), out: out, exited: make(chan struct{}), done: make(chan struct{})}
+	p := &process{cmd: cmd, line: red.Command(c), out: out, exited: make(chan struct{}), done: make(chan struct{})}
 	track(p)
 	drained := make(chan struct{})
 	go func() {
-		io.Copy(io.MultiWriter(sinks...), pr)
+		rw := red.Writer(out)
+		io.Copy(rw, pr)
+		rw.Close()
 		close(drained)
 	}()
 	p.release = context.AfterFunc(ctx, func() { p.Stop() })
-	go p.wait(pr, logFile, drained)
+	go p.wait(pr, drained)
 	return p, nil
-}
-
-// bestEffort keeps a failing log file (disk full) from stopping the copy:
-// the SUT would block on a full pipe, and the in-memory tail still holds
-// its output.
-type bestEffort struct{ w io.Writer }
-
-func (b bestEffort) Write(p []byte) (int, error) {
-	b.w.Write(p)
-	return len(p), nil
 }
 
 func closeFile(f *os.File) {
@@ -155,7 +146,7 @@ func closeFile(f *os.File) {
 // wait follows the leader to its end. It sees the exit without reaping
 // (waitid WNOWAIT), so the process group id cannot be reused while it
 // kills what the leader left in the group; only then it reaps.
-func (p *process) wait(pr, logFile *os.File, drained chan struct{}) {
+func (p *process) wait(pr *os.File, drained chan struct{}) {
 	pid := p.cmd.Process.Pid
 	var info unix.Siginfo
 	for {
@@ -181,7 +172,7 @@ func (p *process) wait(pr, logFile *os.File, drained chan struct{}) {
 		<-drained
 	}
 	pr.Close()
-	closeFile(logFile)
+	p.out.finish()
 	if !groupGone {
 		p.leftover = fmt.Errorf("SUT process group %d still has live members %s after SIGKILL", pid, groupGoneWait)
 	}

@@ -250,16 +250,37 @@ env: {SUT_EP: "{{.Endpoint}}"}
 	}
 }
 
-// Output beyond the limit keeps its end, marked as partial.
+// A SUT printing 20 MB leaves its first and last 256 KiB, in memory and in
+// sut-output.log, with the cut marked between them.
 func TestExecOutputIsBounded(t *testing.T) {
-	inst := startScript(t, context.Background(), "head -c 300000 /dev/zero | tr '\\0' x; echo; echo END", Target{Usage: -1})
-	waitDone(t, inst, 5*time.Second)
-	out := inst.Output()
-	if !strings.HasSuffix(out, "xx\nEND\n") || !strings.HasPrefix(out, "[... ") {
-		t.Errorf("output head %q tail %q", out[:40], out[len(out)-10:])
+	dir := t.TempDir()
+	const printed = 20 << 20
+	inst := startScript(t, context.Background(), "echo START; head -c "+strconv.Itoa(printed)+" /dev/zero | tr '\\0' x; echo; echo END", Target{Usage: -1, Dir: dir})
+	waitDone(t, inst, 30*time.Second)
+	file, err := os.ReadFile(filepath.Join(dir, outputFile))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n := len(out) - strings.Index(out, "\n") - 1; n != outputLimit {
-		t.Errorf("kept %d bytes, want %d", n, outputLimit)
+	dropped := len("START\n") + printed + len("\nEND\n") - 2*outputKeep
+	marker := "\n[... " + strconv.Itoa(dropped) + " bytes of output left out: the first and the last 256 KiB are kept ...]\n"
+	for name, out := range map[string]string{"Output": inst.Output(), outputFile: string(file)} {
+		head, tail, ok := strings.Cut(out, marker)
+		if !ok || len(head) != outputKeep || len(tail) != outputKeep ||
+			!strings.HasPrefix(head, "START\nxxx") || !strings.HasSuffix(tail, "xx\nEND\n") {
+			t.Errorf("%s: %d bytes, head %q… tail …%q", name, len(out), out[:min(len(out), 20)], out[max(0, len(out)-20):])
+		}
+	}
+}
+
+// Output that fits is kept whole, and the log is complete while the SUT
+// still runs.
+func TestExecOutputThatFitsIsWhole(t *testing.T) {
+	dir := t.TempDir()
+	inst := startScript(t, context.Background(), "head -c 300000 /dev/zero | tr '\\0' x; echo; echo END; sleep 30", Target{Usage: -1, Dir: dir})
+	want := strings.Repeat("x", 300000) + "\nEND\n"
+	waitFor(t, func() bool { return inst.Output() == want })
+	if file, _ := os.ReadFile(filepath.Join(dir, outputFile)); string(file) != want {
+		t.Errorf("log of %d bytes while running, want %d", len(file), len(want))
 	}
 }
 

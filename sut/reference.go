@@ -110,21 +110,19 @@ func (r *Reference) Start(ctx context.Context, t Target) (Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newTailBuffer(outputLimit)
-	var closers []io.Closer
+	var logFile *os.File
+	if t.Dir != "" {
+		if logFile, err = os.OpenFile(filepath.Join(t.Dir, outputFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+			return nil, fmt.Errorf("SUT output log: %w", err)
+		}
+	}
+	out := newOutputBuffer(outputKeep, logFile)
+	logOut := NewRedactor(t.Secrets()...).Writer(out)
+	closers := []io.Closer{logOut, out} // in this order: the redactor flushes into out
 	closeAll := func() {
 		for _, c := range closers {
 			c.Close()
 		}
-	}
-	var logOut io.Writer = out
-	if t.Dir != "" {
-		f, err := os.OpenFile(filepath.Join(t.Dir, outputFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-		if err != nil {
-			return nil, fmt.Errorf("SUT output log: %w", err)
-		}
-		closers = append(closers, f)
-		logOut = io.MultiWriter(out, bestEffort{f})
 	}
 	opts := client.Options{
 		Model:                   m,
@@ -223,7 +221,7 @@ func referenceModel(t Target) (*model.Model, error) {
 // refInstance is one running in-process reference client.
 type refInstance struct {
 	cancel   context.CancelFunc
-	out      *tailBuffer
+	out      *outputBuffer
 	done     chan struct{}
 	err      error // set before done closes
 	stopped  atomic.Bool
