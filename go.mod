@@ -14,6 +14,7 @@ require (
 	github.com/pion/dtls/v2 v2.2.8-0.20240501061905-2c36d63320a0
 	github.com/pion/logging v0.2.2
 	github.com/plgd-dev/go-coap/v3 v3.3.4
+	github.com/smallstep/pkcs7 v0.2.3
 	github.com/testcontainers/testcontainers-go v0.45.0
 	github.com/zmap/zcrypto v0.0.0-20260906180147-3ed30b1e9340
 	github.com/zmap/zlint/v3 v3.7.3

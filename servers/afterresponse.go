@@ -16,6 +16,7 @@ import (
 type afterResponse struct {
 	mu      sync.Mutex
 	pending map[*udpClient.Conn][]func()
+	mount   Mount // offered every message first (EST-coaps); may be nil
 }
 
 func newAfterResponse() *afterResponse {
@@ -32,6 +33,9 @@ func (a *afterResponse) add(cc *udpClient.Conn, f func()) {
 // process is a go-coap ProcessReceivedMessageFunc: the default processing,
 // then the queued actions.
 func (a *afterResponse) process(req *pool.Message, cc *udpClient.Conn, h config.HandlerFunc[*udpClient.Conn]) {
+	if serveMount(a.mount, req, cc) {
+		return
+	}
 	cc.ProcessReceivedMessageWithHandler(req, h)
 	a.mu.Lock()
 	fs := a.pending[cc]

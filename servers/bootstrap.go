@@ -41,6 +41,10 @@ type BootstrapConfig struct {
 	Format message.MediaType
 	// Timeout bounds one client's sequence; default DefaultBootstrapTimeout.
 	Timeout time.Duration
+	// Mount, when set, serves another protocol on the same endpoint and
+	// sessions (the EST-coaps server of servers/est); it sees each message
+	// first.
+	Mount Mount
 }
 
 // Bootstrap is the harness bootstrap server. On Bootstrap-Request
@@ -88,6 +92,7 @@ func StartBootstrap(ctx context.Context, cfg BootstrapConfig) (*Bootstrap, error
 		results: map[string]error{},
 		waiters: map[string][]chan error{},
 	}
+	b.after.mount = cfg.Mount
 	t, err := startTransport(ctx, cfg.Config, b.rec, b.handle, b.after)
 	if err != nil {
 		cancel()
