@@ -75,6 +75,8 @@ type runHeader struct {
 	Total              int
 	Totals             []verdictCount
 	Failed             bool
+	Interrupted        string     // what an interrupted run covered; "" when it completed
+	Facts              []keyValue // shard, merge, profile and catalogue identity
 }
 
 type indexPage struct {
@@ -99,6 +101,9 @@ func buildHeader(r Run) runHeader {
 		Total:  len(r.Results),
 		Totals: verdictCounts(t),
 		Failed: unexpectedFailures(r.Results) > 0,
+
+		Interrupted: interruptedLine(r),
+		Facts:       provenanceFacts(r),
 	}
 	if !r.Started.IsZero() {
 		h.Started = r.Started.UTC().Format("2006-01-02 15:04:05 UTC")

@@ -126,7 +126,7 @@ func junitTestcase(area string, res verdict.Result) junitCase {
 		c.Skipped = &junitMessage{Message: "known deviation (baseline): " + res.Baseline + " — " + res.Reason}
 	case res.Verdict == verdict.Fail:
 		c.Failure = &junitMessage{Message: res.Reason, Type: string(res.Verdict), Body: failureBody(res)}
-	case res.Verdict == verdict.Skip:
+	case res.Verdict == verdict.Skip, res.Verdict == verdict.NotRun:
 		c.Skipped = &junitMessage{Message: res.Reason}
 	}
 	return c
@@ -162,6 +162,9 @@ func suiteProperties(r Run) []junitProperty {
 	}
 	for _, n := range r.Notes {
 		ps = append(ps, junitProperty{"note", n})
+	}
+	if r.Interrupted != "" {
+		ps = append(ps, junitProperty{"interrupted", interruptedLine(r)})
 	}
 	return ps
 }

@@ -12,11 +12,18 @@ import (
 // jsonRun is the results.json layout. Durations are nanoseconds, like the
 // duration of each result.
 type jsonRun struct {
-	SUT     string           `json:"sut"`
-	Started time.Time        `json:"started"`
-	Wall    time.Duration    `json:"wall"`
-	Labels  []string         `json:"labels,omitempty"`
-	Notes   []string         `json:"notes,omitempty"`
+	SUT     string        `json:"sut"`
+	Started time.Time     `json:"started"`
+	Wall    time.Duration `json:"wall"`
+	Labels  []string      `json:"labels,omitempty"`
+	Notes   []string      `json:"notes,omitempty"`
+
+	Catalogue   string  `json:"catalogue,omitempty"`
+	Profile     Profile `json:"profile,omitzero"`
+	Shard       *Shard  `json:"shard,omitempty"`
+	Merged      []Shard `json:"merged,omitempty"`
+	Interrupted string  `json:"interrupted,omitempty"`
+
 	Totals  map[string]int   `json:"totals"`
 	Results []verdict.Result `json:"results"`
 }
@@ -27,6 +34,7 @@ func WriteJSON(w io.Writer, r Run) error {
 	doc := jsonRun{
 		SUT: r.SUT, Started: r.Started, Wall: r.Wall,
 		Labels: r.Labels, Notes: r.Notes,
+		Catalogue: r.Catalogue, Profile: r.Profile, Shard: r.Shard, Merged: r.Merged, Interrupted: r.Interrupted,
 		Totals:  map[string]int{},
 		Results: r.Results,
 	}
@@ -55,5 +63,6 @@ func ReadJSON(rd io.Reader) (Run, error) {
 	return Run{
 		SUT: doc.SUT, Started: doc.Started, Wall: doc.Wall,
 		Labels: doc.Labels, Notes: doc.Notes, Results: doc.Results,
+		Catalogue: doc.Catalogue, Profile: doc.Profile, Shard: doc.Shard, Merged: doc.Merged, Interrupted: doc.Interrupted,
 	}, nil
 }

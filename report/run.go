@@ -12,9 +12,17 @@ type Run struct {
 	SUT     string        // profile name, e.g. "reference" or "fixtures/sut/reference-exec.yaml"
 	Started time.Time     // when the run began
 	Wall    time.Duration // wall-clock time of the whole run
-	Labels  []string      // label filter used, if any
+	Labels  []string      // label filter used, if any (one label-filter expression)
 	Results []verdict.Result
 	Notes   []string // run-level notes (e.g. "baseline: 3 known deviations")
+
+	Catalogue string  // catalog.Hash of the catalogue the cases came from
+	Profile   Profile // the SUT profile's identity
+	Shard     *Shard  // the part of the selection this run covered; nil = all of it
+	Merged    []Shard // the shard runs a merged report was made from
+	// Interrupted names the signal that stopped the run ("SIGINT"); its
+	// unfinished cases are verdict.NotRun. "" when the run completed.
+	Interrupted string
 }
 
 // verdictOrder is the order verdicts are listed in every report.

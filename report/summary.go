@@ -22,7 +22,14 @@ func WriteSummary(w io.Writer, r Run) error {
 	totals := countVerdicts(r.Results)
 	verdicts := totals.verdictsIn()
 
-	fmt.Fprintf(bw, "# lwm2m-conform: %s\n\n", mdInline(r.SUT))
+	title, stopped := mdInline(r.SUT), interruptedLine(r)
+	if stopped != "" {
+		title += " — INTERRUPTED"
+	}
+	fmt.Fprintf(bw, "# lwm2m-conform: %s\n\n", title)
+	if stopped != "" {
+		fmt.Fprintf(bw, "- **⚠ %s**\n", stopped)
+	}
 	fmt.Fprintf(bw, "- **Result:** %s\n", outcomeLine(r.Results))
 	checks := countChecks(r.Results)
 	if checks.Unvalidated > 0 {
@@ -37,6 +44,9 @@ func WriteSummary(w io.Writer, r Run) error {
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(bw, "- **Note:** %s\n", mdInline(n))
+	}
+	for _, kv := range provenanceFacts(r) {
+		fmt.Fprintf(bw, "- **%s:** %s\n", strings.ToUpper(kv.Key[:1])+kv.Key[1:], mdInline(kv.Value))
 	}
 
 	bw.WriteString("\n## Totals\n\n| verdict | cases |\n|---|---:|\n")
@@ -76,7 +86,7 @@ func WriteSummary(w io.Writer, r Run) error {
 // as the run's exit status: known deviations from the profile's baseline
 // do not fail it.
 func outcomeLine(rs []verdict.Result) string {
-	total, fails, known := len(rs), unexpectedFailures(rs), 0
+	total, fails, known := len(rs)-notRun(rs), unexpectedFailures(rs), 0
 	for _, r := range rs {
 		if r.Verdict == verdict.Fail && r.Baseline != "" {
 			known++
