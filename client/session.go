@@ -22,8 +22,9 @@ var (
 )
 
 // registrationRetries is how many connection/registration attempts fail
-// before falling back to bootstrap: the LwM2M 1.1 default Communication
-// Retry Count (/1/x/17).
+// before falling back to bootstrap when the Server instance does not say
+// (/1/x/17 and /1/x/20 unset): the LwM2M 1.1 default Communication Retry
+// Count, one sequence.
 const registrationRetries = 5
 
 // defaultDisableTimeout is /1/x/5's default (Core Appendix E.2).
@@ -80,16 +81,33 @@ func (c *Client) runServer(ctx context.Context, a account) error {
 		} else {
 			failures = 0
 		}
-		if failures >= registrationRetries && c.hasBootstrapServer() && !c.registeredElsewhere(a.ssid()) {
+		rf := c.model.RegistrationFailure(a.srv.Instance)
+		if failures >= rf.RetryCount*rf.SequenceRetryCount && rf.Bootstrap && c.hasBootstrapServer() && !c.registeredElsewhere(a.ssid()) {
 			s.log.Warn("registration failed repeatedly: falling back to bootstrap", "attempts", failures, "error", err)
 			return errFallbackBootstrap
 		}
-		d := bo.next()
+		d := retryDelay(rf, failures, bo)
 		s.log.Warn("server connection failed, retrying", "error", err, "retry_in", d)
 		if err := sleepCtx(ctx, d); err != nil {
 			return err
 		}
 	}
+}
+
+// retryDelay is the wait after `failures` failed attempts (Core 1.1
+// §6.2.1.1): the server's Communication Retry Timer, doubling within a
+// sequence, and its Sequence Delay Timer between sequences; where the
+// server set neither, the client's own backoff.
+func retryDelay(rf model.RegistrationFailure, failures int, bo *backoff) time.Duration {
+	switch {
+	case failures == 0: // the connection of a live registration failed
+		return bo.next()
+	case failures%rf.RetryCount == 0 && rf.SequenceDelaySet:
+		return rf.SequenceDelay
+	case failures%rf.RetryCount != 0 && rf.RetryTimerSet:
+		return rf.RetryTimer << ((failures - 1) % rf.RetryCount)
+	}
+	return bo.next()
 }
 
 // registeredElsewhere reports whether another server account is
