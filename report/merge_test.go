@@ -122,4 +122,3 @@ func TestCopyEvidenceIntoTheMergedReport(t *testing.T) {
 		t.Errorf("copied events.json: %q, %v", data, err)
 	}
 }
-
