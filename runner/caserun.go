@@ -50,7 +50,7 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 		return verdict.Observation{}, err
 	}
 	defer cleanup()
-	cr.srv, err = servers.StartLwM2M(ctx, servers.Config{DTLS: dtls, Events: cr.log, Logger: cr.Logger})
+	cr.srv, err = servers.StartLwM2M(ctx, cr.serverConfig(dtls, dir))
 	if err != nil {
 		return verdict.Observation{}, fmt.Errorf("harness server: %w", err)
 	}
@@ -67,7 +67,7 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 		return verdict.Observation{}, err
 	}
 	if cr.res.EvidenceDir != "" {
-		cr.target.KeyLogFile = filepath.Join(dir, "sslkeylog.txt")
+		cr.target.KeyLogFile = filepath.Join(dir, sutKeyLogFile)
 	}
 	cr.target.Verbose = cr.Verbose
 	defer cr.stopAll()

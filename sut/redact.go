@@ -28,7 +28,7 @@ func (t Target) Secrets() []Secret {
 		s = append(s, Secret{Key: t.PSKKey, Note: PSKNote(t.Dir)})
 	}
 	if len(t.ClientKeyPKCS8) > 0 {
-		s = append(s, Secret{Key: t.ClientKeyPKCS8, Note: redactedPrivateKey})
+		s = append(s, Secret{Key: t.ClientKeyPKCS8, Note: RedactedPrivateKey})
 	}
 	return s
 }
@@ -44,7 +44,8 @@ func PSKNote(dir string) string {
 	return "<redacted PSK>"
 }
 
-const redactedPrivateKey = "<redacted private key>"
+// RedactedPrivateKey replaces a private key.
+const RedactedPrivateKey = "<redacted private key>"
 
 // minSubstring is the shortest encoded key hidden wherever it occurs;
 // shorter ones (a 1-byte PSK is two hex digits) only as a whole word, or
@@ -79,7 +80,7 @@ func NewRedactor(secrets ...Secret) *Redactor {
 		if len(s.Key) == 0 {
 			continue
 		}
-		if r.note == "<redacted>" && s.Note != redactedPrivateKey {
+		if r.note == "<redacted>" && s.Note != RedactedPrivateKey {
 			r.note = s.Note
 		}
 		// Hex is how keys are provisioned; other encodings only where they

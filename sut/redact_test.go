@@ -21,7 +21,7 @@ var (
 
 func testRedactor() *Redactor {
 	return NewRedactor(Secret{Key: testPSK, Note: "<PSK>"}, Secret{Key: shortPSK, Note: "<short>"},
-		Secret{Key: testPKCS8, Note: redactedPrivateKey})
+		Secret{Key: testPKCS8, Note: RedactedPrivateKey})
 }
 
 func TestRedactorHidesKeysInEveryForm(t *testing.T) {
@@ -36,10 +36,10 @@ func TestRedactorHidesKeysInEveryForm(t *testing.T) {
 		// A short key only as a whole word.
 		{"psk 5b, not 5bad or a5b", "psk <short>, not 5bad or a5b"},
 		{"5B", "<short>"},
-		{"before\n" + pemKey + "after", "before\n" + redactedPrivateKey + "\nafter"},
-		{"any key: -----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----", "any key: " + redactedPrivateKey},
+		{"before\n" + pemKey + "after", "before\n" + RedactedPrivateKey + "\nafter"},
+		{"any key: -----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----", "any key: " + RedactedPrivateKey},
 		{pemCert, pemCert},
-		{"cut -----BEGIN RSA PRIVATE KEY-----\nMIIE", "cut " + redactedPrivateKey + "[... private key block without an END line ...]"},
+		{"cut -----BEGIN RSA PRIVATE KEY-----\nMIIE", "cut " + RedactedPrivateKey + "[... private key block without an END line ...]"},
 		{"nothing secret", "nothing secret"},
 	} {
 		if got := testRedactor().String(c.in); got != c.want {

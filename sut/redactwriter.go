@@ -141,7 +141,7 @@ func (rw *redactWriter) judge(p pattern, i int, final bool) (start, end int, rep
 		end := e + j + len(pemDashes)
 		if bytes.HasSuffix(label, []byte("PRIVATE KEY")) {
 			rw.inPEM, rw.skipped = true, 0
-			return i, end, []byte(redactedPrivateKey), true, false
+			return i, end, []byte(RedactedPrivateKey), true, false
 		}
 		return i, end, nil, true, false
 	}

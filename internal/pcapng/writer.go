@@ -59,7 +59,11 @@ func Create(path string, o Options) (*Writer, error) {
 	if o.Limit <= 0 {
 		o.Limit = DefaultLimit
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// A file left by an earlier run would keep its mode under O_TRUNC.
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("pcapng: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("pcapng: %w", err)
 	}

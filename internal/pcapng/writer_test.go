@@ -19,6 +19,10 @@ var (
 func create(t *testing.T, o Options) (*Writer, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "c.pcapng")
+	// A world-readable capture left by an earlier run is replaced.
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	w, err := Create(path, o)
 	if err != nil {
 		t.Fatal(err)
