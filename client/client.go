@@ -19,6 +19,7 @@ type Client struct {
 	state    *stateWriter // nil without StateFile
 	hooks    *execHooks
 	faults   faultSet
+	est      *estMode // Security Mode 4
 
 	mu       sync.Mutex
 	running  bool
@@ -28,7 +29,7 @@ type Client struct {
 
 // New checks the options, restores the state file when there is one, and
 // checks every Security instance: a mode this client cannot speak (raw
-// public key, EST) is reported here, in one line.
+// public key) is reported here, in one line.
 func New(opts Options) (*Client, error) {
 	if opts.Model == nil {
 		return nil, errors.New("client: Options.Model is required")
@@ -51,6 +52,9 @@ func New(opts Options) (*Client, error) {
 		status:   Status{Registered: map[uint16]string{}},
 	}
 	c.hooks = newExecHooks(c.model)
+	if c.est, err = newESTMode(c); err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
 	if opts.StateFile != "" {
 		c.state = newStateWriter(opts.StateFile, c.model, c.sessions, c.log)
 		restored, err := c.state.load()

@@ -28,6 +28,12 @@ func isConfigError(err error) bool {
 // dialDTLS resolves the server, runs one DTLS handshake bounded by
 // HandshakeTimeout, logs it and reports it to OnHandshake.
 func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
+	if t.sec.Mode == modeCertEST {
+		var err error
+		if t, err = c.est.credentials(t); err != nil {
+			return nil, err
+		}
+	}
 	t.sni = c.sniFor(t)
 	kind := suiteCert
 	if t.sec.Mode == modePSK {
@@ -48,7 +54,7 @@ func (c *Client) dialDTLS(ctx context.Context, t target) (*dtls.Conn, error) {
 		c.log.Warn("INSECURE MODE: EVERY SERVER CERTIFICATE WILL BE ACCEPTED (fault accept-any); this handshake proves nothing about server authentication", "server", t.uri)
 	}
 
-	check := &peerCheck{t: t, trust: c.opts.TrustStore, now: c.opts.Now, faults: c.faults}
+	check := &peerCheck{t: t, trust: c.trustFor(t), now: c.opts.Now, faults: c.faults}
 	var store *handshakeSessions
 	if !c.opts.DisableResumption && !c.faults.has(FaultNoResume) {
 		store = c.sessions.forHandshake(c.sessionKey(t), check.validated)
@@ -160,7 +166,7 @@ func (c *Client) dtlsConfig(t target, offer []uint16, check *peerCheck, store *h
 		key := append([]byte(nil), t.sec.SecretKey...)
 		cfg.PSK = func([]byte) ([]byte, error) { return key, nil }
 		cfg.PSKIdentityHint = append([]byte(nil), t.sec.PublicKeyOrIdentity...)
-	case modeCert:
+	case modeCert, modeCertEST:
 		cfg.Certificates = append(cfg.Certificates, *t.cert)
 	}
 	return cfg
@@ -187,7 +193,7 @@ func (c *Client) sessionKey(t target) string {
 		usage = *s.CertUsage
 	}
 	field([]byte(fmt.Sprint(usage)))
-	for _, ts := range c.opts.TrustStore {
+	for _, ts := range c.trustFor(t) {
 		field(ts.Raw)
 	}
 	if v := c.faults.verifierFaults(); v != "" {

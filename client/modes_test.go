@@ -19,8 +19,7 @@ import (
 
 func TestUnsupportedModesFailAtNew(t *testing.T) {
 	for mode, want := range map[int]string{
-		modeRPK:     "security mode 1 (raw public key) is not supported",
-		modeCertEST: "security mode 4 (certificate with EST) is not supported",
+		modeRPK: "security mode 1 (raw public key) is not supported",
 	} {
 		m := provisioned(t, "ep", model.Security{URI: "coaps://127.0.0.1:5684", Mode: mode}, 30*time.Second)
 		_, err := New(Options{Model: m})

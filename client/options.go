@@ -72,6 +72,8 @@ type Options struct {
 	// RetryBase is the first delay before reconnecting after a failure;
 	// it doubles up to RetryMax. Defaults 1 s and 60 s.
 	RetryBase, RetryMax time.Duration
+	// EST configures Security Mode 4 (certificate mode with EST).
+	EST ESTOptions
 }
 
 // HandshakeInfo describes one DTLS handshake attempt.

@@ -88,6 +88,10 @@ func (c *Client) runOnce(ctx context.Context) error {
 			return noAccountError(problems)
 		}
 	}
+	if err := c.est.ensure(ctx, accts); err != nil { // Security Mode 4
+		return err
+	}
+	defer c.est.renewInBackground(ctx, accts)()
 	return c.runServers(ctx, accts)
 }
 

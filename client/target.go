@@ -23,19 +23,17 @@ const (
 )
 
 // ErrUnsupportedMode is wrapped by the error for a mode this client cannot
-// speak (raw public key, certificate with EST).
+// speak (raw public key).
 var ErrUnsupportedMode = errors.New("unsupported security mode")
 
 // checkMode rejects the modes pion/dtls or this client cannot serve, in one
 // clear line.
 func checkMode(mode int) error {
 	switch mode {
-	case modePSK, modeCert, modeNoSec:
+	case modePSK, modeCert, modeNoSec, modeCertEST: // mode 4: est_mode.go
 		return nil
 	case modeRPK:
 		return fmt.Errorf("security mode 1 (raw public key) is not supported: %w", ErrUnsupportedMode)
-	case modeCertEST:
-		return fmt.Errorf("security mode 4 (certificate with EST) is not supported: %w", ErrUnsupportedMode)
 	default:
 		return fmt.Errorf("security mode %d is unknown: %w", mode, ErrUnsupportedMode)
 	}
