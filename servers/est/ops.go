@@ -17,7 +17,7 @@ import (
 // crts answers GET /crts with the case CA (RFC 9148 §4.1, RFC 7030
 // §4.1.3).
 func (s *Server) crts(in inbound) answer {
-	format, err := answerFormat(in.accept, s.cfg.Format)
+	format, err := answerFormat(in.accept, s.formatFor(opCrts))
 	if err != nil {
 		return diag(codes.NotAcceptable, err.Error())
 	}
@@ -70,7 +70,7 @@ func (s *Server) enroll(op string, in inbound, peer servers.Peer) answer {
 	fields["csr_cn"], fields["csr_key"], fields["csr_sig"] = f.CN, f.KeyAlg, f.SigAlg
 	fields["csr_subject"] = f.Subject
 	fields["csr_spki"] = base64.StdEncoding.EncodeToString(f.PublicKey)
-	format, err := answerFormat(in.accept, s.cfg.Format)
+	format, err := answerFormat(in.accept, s.formatFor(op))
 	if err != nil {
 		return with(diag(codes.NotAcceptable, err.Error()))
 	}

@@ -42,6 +42,9 @@ type Config struct {
 	// Format answers crts, sen and sren when the client sends no Accept:
 	// FormatPKCS7Certs (default, RFC 9148 §4.3's SHOULD) or FormatPKIXCert.
 	Format message.MediaType
+	// Formats overrides Format for one operation ("crts", "sen", "sren"),
+	// so that a case can check each answer in each format.
+	Formats map[string]message.MediaType
 	// BlockSize is the largest block the server sends in a Block2 transfer
 	// and accepts in Block1 (16…1024 bytes, a power of two); 0 = 1024.
 	BlockSize int
@@ -89,6 +92,14 @@ func New(cfg Config) (*Server, error) {
 	case FormatPKCS7Certs, FormatPKIXCert:
 	default:
 		return nil, fmt.Errorf("est: response format %d is not 281 or 287", cfg.Format)
+	}
+	for op, f := range cfg.Formats {
+		if op != opCrts && op != opSen && op != opSren {
+			return nil, fmt.Errorf("est: format for %q: the operations are crts, sen and sren", op)
+		}
+		if f != FormatPKCS7Certs && f != FormatPKIXCert {
+			return nil, fmt.Errorf("est: %s format %d is not 281 or 287", op, f)
+		}
 	}
 	szx, err := szxOf(cfg.BlockSize)
 	if err != nil {
@@ -151,6 +162,15 @@ func opOf(p string) string {
 		return ""
 	}
 	return seg[len(seg)-1]
+}
+
+// formatFor is what the server answers op in when the client sends no
+// Accept.
+func (s *Server) formatFor(op string) message.MediaType {
+	if f, ok := s.cfg.Formats[op]; ok {
+		return f
+	}
+	return s.cfg.Format
 }
 
 // firstAnswer reports whether this is the first answer to op (and marks

@@ -109,6 +109,15 @@ func TestServerPrefers287WithoutAccept(t *testing.T) {
 	if err != nil || resp.Code() != codes.NotAcceptable {
 		t.Fatalf("Accept 0: %v %v, want 4.06", resp.Code(), err)
 	}
+	// One operation's format can differ from the others'.
+	r = startRig(t, Config{Formats: map[string]message.MediaType{"sen": FormatPKIXCert}})
+	resp, err = r.dial(t, false).Get(testCtx(t), "/.well-known/est/crts")
+	if err != nil || format(resp) != FormatPKCS7Certs {
+		t.Fatalf("crts with a sen override: CF %d, %v", format(resp), err)
+	}
+	if _, err := New(Config{CA: r.ca, Formats: map[string]message.MediaType{"att": FormatPKIXCert}}); err == nil {
+		t.Error("a format for att accepted")
+	}
 }
 
 // RFC 9148 §4.1: GET /.well-known/core?rt=ace.est* lists the EST
