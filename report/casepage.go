@@ -41,6 +41,8 @@ type casePage struct {
 	Command   string
 	Output    string
 	Evidence  evidenceListing
+	Reproduce string // the command that reruns the case with its evidence
+	Capture   string // the command that shows the capture's CoAP, decrypted
 }
 
 func buildCasePage(r Run, res *verdict.Result, reportDir, pageDir string) casePage {
@@ -60,6 +62,8 @@ func buildCasePage(r Run, res *verdict.Result, reportDir, pageDir string) casePa
 		Hellos:    helloViews(res.Events, res.Case.SUT.CipherSuites),
 		Command:   cleanText(res.SUTCommand),
 		Evidence:  listEvidence(res.EvidenceDir, reportDir, pageDir),
+		Reproduce: reproduceCommand(r, res.Case.ID),
+		Capture:   captureCommand(res.EvidenceDir),
 	}
 	for _, k := range slices.Sorted(maps.Keys(res.Case.Dimensions)) {
 		p.Dims = append(p.Dims, keyValue{k, res.Case.Dimensions[k]})

@@ -108,10 +108,14 @@ func within(path, dir string) bool {
 func evidenceKind(name string) string {
 	lower := strings.ToLower(name)
 	switch {
+	case lower == "capture.pcapng":
+		return "packet capture, the harness server's key log embedded"
 	case strings.HasSuffix(lower, ".pcap"), strings.HasSuffix(lower, ".pcapng"):
 		return "packet capture"
 	case strings.Contains(lower, "keylog"), strings.HasSuffix(lower, ".keys"):
 		return "TLS key log (SSLKEYLOGFILE)"
+	case lower == "psk.key":
+		return "the case's PSK (hex), readable by the owner only"
 	case strings.HasSuffix(lower, ".pem"), strings.HasSuffix(lower, ".der"), strings.HasSuffix(lower, ".crt"):
 		return "certificate / key material"
 	case strings.HasSuffix(lower, ".log"), strings.HasSuffix(lower, ".txt"):

@@ -13,6 +13,7 @@ import (
 // duration of each result.
 type jsonRun struct {
 	SUT     string        `json:"sut"`
+	SUTFlag string        `json:"sut_flag,omitempty"`
 	Started time.Time     `json:"started"`
 	Wall    time.Duration `json:"wall"`
 	Labels  []string      `json:"labels,omitempty"`
@@ -32,7 +33,7 @@ type jsonRun struct {
 // events and evidence, plus totals per verdict.
 func WriteJSON(w io.Writer, r Run) error {
 	doc := jsonRun{
-		SUT: r.SUT, Started: r.Started, Wall: r.Wall,
+		SUT: r.SUT, SUTFlag: r.SUTFlag, Started: r.Started, Wall: r.Wall,
 		Labels: r.Labels, Notes: r.Notes,
 		Catalogue: r.Catalogue, Profile: r.Profile, Shard: r.Shard, Merged: r.Merged, Interrupted: r.Interrupted,
 		Totals:  map[string]int{},
@@ -61,7 +62,7 @@ func ReadJSON(rd io.Reader) (Run, error) {
 		return Run{}, fmt.Errorf("results.json: %w", err)
 	}
 	return Run{
-		SUT: doc.SUT, Started: doc.Started, Wall: doc.Wall,
+		SUT: doc.SUT, SUTFlag: doc.SUTFlag, Started: doc.Started, Wall: doc.Wall,
 		Labels: doc.Labels, Notes: doc.Notes, Results: doc.Results,
 		Catalogue: doc.Catalogue, Profile: doc.Profile, Shard: doc.Shard, Merged: doc.Merged, Interrupted: doc.Interrupted,
 	}, nil
