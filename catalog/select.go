@@ -20,11 +20,13 @@ type Filter struct {
 }
 
 // ParseFilter compiles a label-filter expression; "" selects every case.
+// Its error is Ginkgo's message in one line, for the caller to name the
+// flag and the expression.
 func ParseFilter(expr string) (Filter, error) {
 	expr = strings.TrimSpace(expr)
 	match, err := types.ParseLabelFilter(expr)
 	if err != nil {
-		return Filter{}, fmt.Errorf("label filter %q: %s", expr, filterError(err))
+		return Filter{}, errors.New(filterError(err))
 	}
 	return Filter{expr: expr, match: match}, nil
 }
@@ -34,7 +36,7 @@ func ParseFilter(expr string) (Filter, error) {
 func AnyLabel(labels []string) (string, error) {
 	for _, l := range labels {
 		if l == "" || strings.ContainsAny(l, "&|!,()/{} \t:") {
-			return "", fmt.Errorf("label %q: not a plain label (use --label-filter for expressions)", l)
+			return "", fmt.Errorf("%q is not a plain label (use --label-filter for expressions)", l)
 		}
 	}
 	return strings.Join(labels, " || "), nil

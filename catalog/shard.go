@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -12,13 +13,14 @@ type Shard struct {
 	Index, Total int
 }
 
-// ParseShard reads "i/n" with 1 ≤ i ≤ n.
+// ParseShard reads "i/n" with 1 ≤ i ≤ n; its error says what it wants,
+// for the caller to name the flag and value.
 func ParseShard(s string) (Shard, error) {
 	is, ns, ok := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(strings.TrimSpace(is))
 	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return Shard{}, fmt.Errorf("shard %q: want i/n with 1 ≤ i ≤ n, e.g. 2/3", s)
+		return Shard{}, errors.New("want i/n with 1 ≤ i ≤ n, e.g. 2/3")
 	}
 	return Shard{i, n}, nil
 }

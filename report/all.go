@@ -14,6 +14,16 @@ func WriteAll(dir string, r Run) error {
 	if err := ensureDir(dir); err != nil {
 		return err
 	}
+	return errors.Join(WriteData(dir, r), WriteHTML(dir, r))
+}
+
+// WriteData writes the reports other than the HTML one into dir:
+// junit.xml, summary.md and results.json, for a run whose HTML report is
+// published from a directory of its own.
+func WriteData(dir string, r Run) error {
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
 	files := []struct {
 		name  string
 		write func(io.Writer, Run) error
@@ -28,9 +38,6 @@ func WriteAll(dir string, r Run) error {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", f.name, err))
 		}
-	}
-	if err := WriteHTML(dir, r); err != nil {
-		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -36,17 +36,17 @@ type Diff struct {
 }
 
 // Compare lines the runs up by case id, in NEW's order.
-func Compare(old, new Run) Diff {
-	d := Diff{Old: old, New: new}
-	before := map[string]verdict.Result{}
-	for _, r := range old.Results {
-		before[r.Case.ID] = r
+func Compare(before, after Run) Diff {
+	d := Diff{Old: before, New: after}
+	byID := map[string]verdict.Result{}
+	for _, r := range before.Results {
+		byID[r.Case.ID] = r
 	}
 	seen := map[string]bool{}
-	for _, n := range new.Results {
+	for _, n := range after.Results {
 		id := n.Case.ID
 		seen[id] = true
-		o, ok := before[id]
+		o, ok := byID[id]
 		if !ok {
 			d.Added = append(d.Added, id)
 			if failing(n) {
@@ -78,7 +78,7 @@ func Compare(old, new Run) Diff {
 			d.Slower = append(d.Slower, c)
 		}
 	}
-	for _, o := range old.Results {
+	for _, o := range before.Results {
 		if !seen[o.Case.ID] {
 			d.Removed = append(d.Removed, o.Case.ID)
 		}

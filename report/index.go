@@ -102,7 +102,7 @@ func buildHeader(r Run) runHeader {
 		Totals: verdictCounts(t),
 		Failed: unexpectedFailures(r.Results) > 0,
 
-		Interrupted: interruptedLine(r),
+		Interrupted: InterruptedLine(r),
 		Facts:       provenanceFacts(r),
 	}
 	if !r.Started.IsZero() {

@@ -17,9 +17,9 @@ func notRun(rs []verdict.Result) int {
 	return n
 }
 
-// interruptedLine says what an interrupted run covered, "" for a run that
+// InterruptedLine says what an interrupted run covered, "" for a run that
 // completed. Cases not run are neither passes nor failures of the client.
-func interruptedLine(r Run) string {
+func InterruptedLine(r Run) string {
 	if r.Interrupted == "" {
 		return ""
 	}

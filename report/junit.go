@@ -164,7 +164,7 @@ func suiteProperties(r Run) []junitProperty {
 		ps = append(ps, junitProperty{"note", n})
 	}
 	if r.Interrupted != "" {
-		ps = append(ps, junitProperty{"interrupted", interruptedLine(r)})
+		ps = append(ps, junitProperty{"interrupted", InterruptedLine(r)})
 	}
 	return ps
 }

@@ -22,7 +22,7 @@ func WriteSummary(w io.Writer, r Run) error {
 	totals := countVerdicts(r.Results)
 	verdicts := totals.verdictsIn()
 
-	title, stopped := mdInline(r.SUT), interruptedLine(r)
+	title, stopped := mdInline(r.SUT), InterruptedLine(r)
 	if stopped != "" {
 		title += " — INTERRUPTED"
 	}
