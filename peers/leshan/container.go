@@ -1,18 +1,24 @@
 package leshan
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
-	"github.com/testcontainers/testcontainers-go/wait"
 )
 
 // dockerfileRel is the peers' Dockerfile, relative to the repository root.
@@ -37,7 +43,7 @@ func dockerHealthy(ctx context.Context) (err error) {
 			err = fmt.Errorf("docker provider: %v", r)
 		}
 	}()
-	p, err := testcontainers.NewDockerProvider()
+	p, err := testcontainers.NewDockerProvider(testcontainers.WithLogger(logTo{io.Discard}))
 	if err != nil {
 		return err
 	}
@@ -65,86 +71,153 @@ func findDockerfile() (string, error) {
 	}
 }
 
-// buildContext is the image's build context: the Dockerfile and the
-// peers' embedded Maven project under java/, as `docker build -f
-// docker/leshan.Dockerfile peers/leshan` sees them.
-func buildContext(dockerfile []byte) (*bytes.Reader, error) {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, data []byte) error {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), ModTime: time.Unix(0, 0)}); err != nil {
-			return err
-		}
-		_, err := tw.Write(data)
-		return err
-	}
-	if err := add("Dockerfile", dockerfile); err != nil {
-		return nil, err
-	}
-	files, err := sourceFiles()
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		b, err := javaSources.ReadFile("java/" + f)
-		if err != nil {
-			return nil, err
-		}
-		if err := add("java/"+f, b); err != nil {
-			return nil, err
-		}
-	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	return bytes.NewReader(buf.Bytes()), nil
-}
-
 // containerPeer is a peer running in a container.
 type containerPeer struct {
-	c *testcontainers.DockerContainer
+	c        *testcontainers.DockerContainer
+	cli      *client.Client
+	logsDone chan struct{} // closed when the log stream ends (the container stopped)
+	out      io.Writer
 }
 
+// stop stops the container (SIGTERM, SIGKILL after 3 s), waits for the
+// rest of its log, records how it ended, and removes it.
 func (c *containerPeer) stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return c.c.Terminate(ctx, testcontainers.StopTimeout(3*time.Second))
+	grace := 3 * time.Second
+	errStop := c.c.Stop(ctx, &grace)
+	select {
+	case <-c.logsDone:
+	case <-time.After(5 * time.Second):
+	}
+	if st, err := c.c.State(ctx); err == nil {
+		fmt.Fprintf(c.out, "[container %.12s: %s, exit status %d]\n", c.c.GetContainerID(), st.Status, st.ExitCode)
+	}
+	err := c.c.Terminate(ctx)
+	if err != nil && errStop != nil {
+		return fmt.Errorf("leshan: removing container %.12s: %w (stop: %v)", c.c.GetContainerID(), err, errStop)
+	}
+	return err
 }
 
-// logSink feeds container output into the peer's output log.
-type logSink struct{ w io.Writer }
+// exitError is non-nil once the container has stopped by itself.
+func (c *containerPeer) exitError() error {
+	select {
+	case <-c.logsDone:
+	default:
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := c.c.State(ctx)
+	if err != nil {
+		return fmt.Errorf("container state: %w", err)
+	}
+	if st.Running {
+		return nil
+	}
+	return fmt.Errorf("container exited with status %d", st.ExitCode)
+}
 
-func (l logSink) Accept(g testcontainers.Log) { _, _ = l.w.Write(g.Content) }
+// followLogs copies the container's stdout and stderr, from its start, to
+// w until the container stops; it closes done then.
+func followLogs(cli *client.Client, id string, w io.Writer, done chan struct{}) error {
+	rc, err := cli.ContainerLogs(context.Background(), id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
+	if err != nil {
+		close(done)
+		return fmt.Errorf("leshan: container log: %w", err)
+	}
+	go func() {
+		defer close(done)
+		defer rc.Close()
+		_ = demux(rc, w)
+	}()
+	return nil
+}
+
+// demux strips the engine's 8-byte stream headers of a non-TTY log.
+func demux(r io.Reader, w io.Writer) error {
+	var hdr [8]byte
+	for {
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if _, err := io.CopyN(w, r, int64(binary.BigEndian.Uint32(hdr[4:]))); err != nil {
+			return err
+		}
+	}
+}
+
+// loopbackEngine reports whether the engine runs on this machine (a unix
+// socket or named pipe, or TCP on a loopback address): then ports are
+// published on 127.0.0.1 only and client containers share this machine's
+// network. testcontainers' own guess looks for /.dockerenv, which some
+// machines carry without being inside the engine's containers.
+func loopbackEngine(cli *client.Client) bool {
+	u, err := url.Parse(cli.DaemonHost())
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "unix", "npipe":
+		return true
+	case "tcp", "http", "https":
+		h := u.Hostname()
+		ip := net.ParseIP(h)
+		return h == "localhost" || (ip != nil && ip.IsLoopback())
+	}
+	return false
+}
 
 func (inst *instance) startContainer(ctx context.Context, s launchSpec) error {
-	dfPath, err := findDockerfile()
+	image, err := ensureImage(ctx, s.cacheDir, inst.out)
 	if err != nil {
 		return err
 	}
-	df, err := os.ReadFile(dfPath)
-	if err != nil {
-		return fmt.Errorf("leshan: %w", err)
-	}
-	bctx, err := buildContext(df)
-	if err != nil {
-		return fmt.Errorf("leshan: build context: %w", err)
-	}
-	hash, err := sourceHash()
+	cli, err := engineClient(ctx)
 	if err != nil {
 		return err
 	}
+	local := loopbackEngine(cli)
+	server := s.kind != KindClient
 	l := layout{fileDir: containerFiles, host: "0.0.0.0", coap: containerCoAP, coaps: containerCoAPS, web: containerWeb}
+	ctr := &containerPeer{cli: cli, logsDone: make(chan struct{}), out: inst.out}
+	ports := []string{fmt.Sprintf("%d/udp", containerCoAP), fmt.Sprintf("%d/udp", containerCoAPS), fmt.Sprintf("%d/tcp", containerWeb)}
+	args := append([]string{string(s.kind)}, s.args(l)...)
+	fmt.Fprintf(inst.out, "$ docker run %s %s\n", image, strings.Join(args, " "))
+	labels := sessionLabels(s.kind)
 	opts := []testcontainers.ContainerCustomizer{
-		testcontainers.WithDockerfile(testcontainers.FromDockerfile{
-			ContextArchive: bctx,
-			Dockerfile:     "Dockerfile",
-			Repo:           "lwm2m-conform/leshan-peers",
-			Tag:            hash,
-			KeepImage:      true,
-			BuildLogWriter: inst.out,
+		testcontainers.WithLogger(logTo{inst.out}),
+		testcontainers.WithCmd(args...),
+		testcontainers.WithLabels(labels),
+		testcontainers.WithAdditionalLifecycleHooks(testcontainers.ContainerLifecycleHooks{
+			PostStarts: []testcontainers.ContainerHook{func(_ context.Context, c testcontainers.Container) error {
+				return followLogs(cli, c.GetContainerID(), inst.out, ctr.logsDone)
+			}},
 		}),
-		testcontainers.WithCmd(append([]string{string(s.kind)}, s.args(l)...)...),
-		testcontainers.WithLogConsumers(logSink{inst.out}),
+	}
+	switch {
+	case server:
+		opts = append(opts, testcontainers.WithExposedPorts(ports...),
+			testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+				if !local {
+					return
+				}
+				// Nothing outside this machine reaches the peers.
+				hc.PortBindings = network.PortMap{}
+				for _, p := range ports {
+					hc.PortBindings[network.MustParsePort(p)] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}
+				}
+			}))
+	case local:
+		// A client reaches what this machine reaches, the same server
+		// URIs as in process mode (127.0.0.1 included).
+		opts = append(opts, testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			hc.NetworkMode = "host"
+		}))
 	}
 	for name, data := range s.files {
 		mode := int64(0o644)
@@ -155,42 +228,56 @@ func (inst *instance) startContainer(ctx context.Context, s launchSpec) error {
 			Reader: bytes.NewReader(data), ContainerFilePath: l.file(name), FileMode: mode,
 		}))
 	}
-	if s.readyPath != "" {
-		opts = append(opts,
-			testcontainers.WithExposedPorts(fmt.Sprintf("%d/udp", containerCoAP), fmt.Sprintf("%d/udp", containerCoAPS), fmt.Sprintf("%d/tcp", containerWeb)),
-			testcontainers.WithWaitStrategy(wait.ForHTTP(s.readyPath).WithPort(fmt.Sprintf("%d/tcp", containerWeb)).WithStartupTimeout(s.timeout)))
-	}
 	start := time.Now()
-	c, err := testcontainers.Run(ctx, "", opts...)
+	c, err := testcontainers.Run(ctx, image, opts...)
 	if c != nil {
-		inst.ctr = &containerPeer{c: c}
+		ctr.c = c
+		inst.ctr = ctr
 	}
 	if err != nil {
+		if c == nil {
+			// The engine may have created it before the call failed.
+			rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			_, _ = removeLabelled(rctx, cli, LabelInstance+"="+labels[LabelInstance])
+			cancel()
+		}
 		return fmt.Errorf("leshan: the %s container did not start: %w\n%s", s.kind, err, tail(inst.out.String(), 30))
 	}
-	if s.readyPath == "" {
-		err := inst.awaitLine(ctx, s, make(chan struct{}), func() error { return nil })
-		inst.startup = time.Since(start)
-		return err
+	if server {
+		if err := inst.mapPorts(ctx, c, ports, local); err != nil {
+			return err
+		}
 	}
+	err = inst.awaitReady(ctx, s, ctr.logsDone, ctr.exitError)
 	inst.startup = time.Since(start)
+	return err
+}
+
+// mapPorts finds where this machine reaches the server's ports.
+func (inst *instance) mapPorts(ctx context.Context, c *testcontainers.DockerContainer, ports []string, local bool) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var err error
 	if inst.host, err = c.Host(ctx); err != nil {
 		return fmt.Errorf("leshan: container host: %w", err)
 	}
-	ports := map[string]*int{
-		fmt.Sprintf("%d/udp", containerCoAP):  &inst.coap,
-		fmt.Sprintf("%d/udp", containerCoAPS): &inst.coaps,
-		fmt.Sprintf("%d/tcp", containerWeb):   &inst.web,
+	if local {
+		inst.host = "127.0.0.1"
 	}
-	for p, dst := range ports {
+	mapped := map[string]*int{ports[0]: &inst.coap, ports[1]: &inst.coaps, ports[2]: &inst.web}
+	for p, dst := range mapped {
 		mp, err := c.MappedPort(ctx, p)
 		if err != nil {
 			return fmt.Errorf("leshan: container port %s: %w", p, err)
 		}
 		*dst = int(mp.Num())
 	}
-	if inst.web == 0 {
-		return errors.New("leshan: container web port not mapped")
-	}
 	return nil
+}
+
+// logTo sends testcontainers' own messages to the peer's output.
+type logTo struct{ w io.Writer }
+
+func (l logTo) Printf(format string, v ...any) {
+	fmt.Fprintf(l.w, "[testcontainers] "+format+"\n", v...)
 }

@@ -93,7 +93,8 @@ func launch(ctx context.Context, s launchSpec) (*instance, error) {
 		err = inst.startProcess(ctx, s)
 	}
 	if err != nil {
-		inst.cleanup()
+		// A container may be running even though its start failed.
+		_ = inst.stop()
 		return nil, err
 	}
 	return inst, nil
@@ -230,10 +231,13 @@ func (inst *instance) pid() int {
 	return 0
 }
 
-// exited reports whether the peer has ended by itself (process mode).
+// exited reports whether the peer has ended by itself.
 func (inst *instance) exited() error {
-	if inst.proc != nil {
+	switch {
+	case inst.proc != nil:
 		return inst.proc.exitError()
+	case inst.ctr != nil:
+		return inst.ctr.exitError()
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package leshan
 
 import (
-	"archive/tar"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -108,59 +107,6 @@ func TestEventStreamParsing(t *testing.T) {
 	want := []string{"REGISTRATION/a", "UPDATED/b", "NOTIFICATION/c", "DTLS/"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("events %v, want %v", got, want)
-	}
-}
-
-func TestBuildContextHoldsDockerfileAndSources(t *testing.T) {
-	r, err := buildContext([]byte("FROM scratch\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := map[string]bool{}
-	tr := tar.NewReader(r)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		names[h.Name] = true
-	}
-	for _, want := range []string{"Dockerfile", "java/pom.xml", "java/lwm2m/pom.xml", "java/bootstrap/pom.xml",
-		"java/lwm2m/src/main/java/org/lwm2mconform/leshan/lwm2m/ServerPeer.java"} {
-		if !names[want] {
-			t.Errorf("build context lacks %s", want)
-		}
-	}
-	for n := range names {
-		if strings.Contains(n, "/target/") {
-			t.Errorf("build output %s in the context", n)
-		}
-	}
-}
-
-func TestDockerfileBuildsThePeersWithChecksums(t *testing.T) {
-	df, err := findDockerfile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(df)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
-	for _, want := range []string{"eclipse-temurin:17-jre", "mvn -B", " -C ", "COPY java/", "5684/udp"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("%s lacks %q", df, want)
-		}
-	}
-	for _, k := range []Kind{KindServer, KindBSServer, KindClient} {
-		main, _ := k.mainClass()
-		if !strings.Contains(s, main) {
-			t.Errorf("%s does not start %s (%s)", df, k, main)
-		}
 	}
 }
 
