@@ -44,6 +44,7 @@ type Case struct {
 	// requiresDefault: Requires still holds the table default's list.
 	requiresDefault bool
 	StayAlive       bool   `json:"stay_alive,omitempty"` // the SUT must still be running when the case ends
+	EST             *EST   `json:"est,omitempty"`        // an est case: EST-coaps server and Security Mode 4 (est.go)
 	Origin          string `json:"origin"`               // file:line of the table row or rule that produced the case
 }
 

@@ -185,7 +185,7 @@ func parseDimensions(x yamlpos.Node) ([]dimension, error) {
 
 func parseDimValue(key string, x yamlpos.Node) (dimValue, error) {
 	v := dimValue{key: key, text: key, vars: map[string]string{}}
-	_, f, err := x.Fields("text", "vars", "sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive")
+	_, f, err := x.Fields("text", "vars", "sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive", "est")
 	if err != nil {
 		return v, err
 	}
@@ -211,7 +211,7 @@ func parseDimValue(key string, x yamlpos.Node) (dimValue, error) {
 
 // parseFragment reads the case parts of a mapping.
 func parseFragment(x yamlpos.Node, allowExtra bool) (fragment, error) {
-	allowed := []string{"sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive"}
+	allowed := []string{"sut", "peer", "wire", "scenario", "impair", "requires", "stay_alive", "est"}
 	if allowExtra {
 		allowed = append(allowed, "text", "vars")
 	}
@@ -259,6 +259,8 @@ func parseFragment(x yamlpos.Node, allowExtra bool) (fragment, error) {
 			} else {
 				part = fragment{func(c *Case, _ *resolver) { c.Requires, c.requiresDefault = slices.Clone(caps), true }}
 			}
+		case "est":
+			part, err = parseEST(v) // est.go
 		case "stay_alive":
 			var b bool
 			b, err = v.Bool()
