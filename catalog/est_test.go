@@ -56,13 +56,13 @@ func TestESTFields(t *testing.T) {
 
 func TestESTFieldErrors(t *testing.T) {
 	for value, want := range map[string]string{
-		`{est: {fault: nonsense}}`:      `est.yaml:11: dimensions[0].values.bad.est.fault: unknown value "nonsense" (want one of wrong-key,`,
-		`{est: {crts_format: 42}}`:      `est.yaml:11: dimensions[0].values.bad.est.crts_format: Content-Format 42: want 281 (pkcs7 certs-only) or 287 (pkix-cert)`,
-		`{est: {block_size: 100}}`:      `block size 100: want 16, 32, 64`,
+		`{est: {fault: nonsense}}`:       `est.yaml:11: dimensions[0].values.bad.est.fault: unknown value "nonsense" (want one of wrong-key,`,
+		`{est: {crts_format: 42}}`:       `est.yaml:11: dimensions[0].values.bad.est.crts_format: Content-Format 42: want 281 (pkcs7 certs-only) or 287 (pkix-cert)`,
+		`{est: {block_size: 100}}`:       `block size 100: want 16, 32, 64`,
 		`{est: {checks: [order, typo]}}`: `unknown EST check "typo"`,
-		`{est: {fault_op: att}}`:        `unknown value "att" (want one of crts, sen, sren)`,
-		`{est: {validity: 0}}`:          `est.yaml:11: dimensions[0].values.bad.est.validity`,
-		`{est: {colour: red}}`:          `est.yaml:11: dimensions[0].values.bad.est.colour: unknown field`,
+		`{est: {fault_op: att}}`:         `unknown value "att" (want one of crts, sen, sren)`,
+		`{est: {validity: 0}}`:           `est.yaml:11: dimensions[0].values.bad.est.validity`,
+		`{est: {colour: red}}`:           `est.yaml:11: dimensions[0].values.bad.est.colour: unknown field`,
 	} {
 		table := strings.Replace(estTable, "      plain: {}\n", "      plain: {}\n      bad: "+value+"\n", 1)
 		_, err := Parse("est.yaml", []byte(table), nil)
