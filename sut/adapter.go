@@ -96,6 +96,11 @@ type Target struct {
 
 	ConnectionID bool // ask the SUT to negotiate a CID (cid cases)
 
+	// Bootstrap makes ServerURI a bootstrap server, reached with Mode and
+	// the credentials above; the SUT gets its server accounts from it
+	// (est cases). Only adapters with BootstrapTargets support it.
+	Bootstrap bool
+
 	// Lifetime is the registration lifetime (/1/x/1); 0 = the adapter's
 	// default. Short lifetimes make the SUT send Updates soon (rebind cases).
 	Lifetime time.Duration

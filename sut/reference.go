@@ -76,7 +76,7 @@ func (r *Reference) Capabilities() Capabilities {
 	return Capabilities{
 		CID:            true,
 		Resumption:     true,
-		EST:            false, // security mode 4 is refused by the client
+		EST:            true, // Security Mode 4, with EST on the bootstrap server's endpoint
 		Bootstrap:      true,
 		MaxPSKLen:      maxPionPSKLen,
 		RealTimeClock:  true,
@@ -181,6 +181,9 @@ func logLevel(verbose bool) slog.Level {
 // referenceModel provisions Security and Server instance 0 (SSID 101) from
 // the Target, as a factory bootstrap would.
 func referenceModel(t Target) (*model.Model, error) {
+	if t.Bootstrap {
+		return referenceBootstrapModel(t) // reference_bootstrap.go
+	}
 	m := model.New(t.Endpoint, t.LwM2M)
 	sec := model.Security{
 		URI:             t.ServerURI,

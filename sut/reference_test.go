@@ -247,7 +247,7 @@ func TestReferenceStartErrors(t *testing.T) {
 
 func TestReferenceCapabilities(t *testing.T) {
 	c := NewReference(ReferenceOptions{FlightInterval: 300 * time.Millisecond}).Capabilities()
-	if !c.CID || !c.Resumption || c.EST || !c.Bootstrap || c.MaxPSKLen != maxPionPSKLen || !c.RealTimeClock ||
+	if !c.CID || !c.Resumption || !c.EST || !c.Bootstrap || c.MaxPSKLen != maxPionPSKLen || !c.RealTimeClock ||
 		!c.SNI || !c.CipherSuites || !c.CertUsage || c.FlightInterval != 300*time.Millisecond {
 		t.Errorf("capabilities = %+v", c)
 	}
