@@ -65,13 +65,23 @@ func copyTree(dst, src string) error {
 	})
 }
 
+// copyFile copies src with its permissions: key logs, captures and key
+// files are the owner's only and must stay so. An existing dst is
+// replaced, since opening it would keep its mode.
 func copyFile(dst, src string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.Create(dst)
+	st, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm())
 	if err != nil {
 		return err
 	}
