@@ -10,10 +10,6 @@ import (
 // Run is everything a report shows about one conformance run.
 type Run struct {
 	SUT     string        // profile name, e.g. "reference" or "fixtures/sut/reference-exec.yaml"
-	// SUTFlag is the --sut value the run was given (a profile file, a
-	// shipped profile's name, "reference"), for the reproduce command on
-	// case pages; "" means SUT.
-	SUTFlag string
 	Started time.Time     // when the run began
 	Wall    time.Duration // wall-clock time of the whole run
 	Labels  []string      // label filter used, if any (one label-filter expression)
@@ -27,6 +23,10 @@ type Run struct {
 	// Interrupted names the signal that stopped the run ("SIGINT"); its
 	// unfinished cases are verdict.NotRun. "" when the run completed.
 	Interrupted string
+	// SUTFlag is the --sut value the run was given (a profile file, a
+	// shipped profile's name, "reference"), for the reproduce command on
+	// case pages; "" means SUT.
+	SUTFlag string
 }
 
 // verdictOrder is the order verdicts are listed in every report.
