@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 )
 
 // maxCSR bounds a CSR body: a P-256 or RSA-4096 request with a few
@@ -43,7 +45,7 @@ type CSRFacts struct {
 	Subject   string
 	KeyAlg    string // "P-256", "P-384", "RSA", ...
 	SigAlg    string // "ECDSA-SHA256", ...
-	SANs      int
+	SANs      []string // subjectAltName entries: DNS:, IP:, URI:, email:
 	PublicKey []byte // DER SubjectPublicKeyInfo
 }
 
@@ -54,10 +56,34 @@ func Facts(csr *x509.CertificateRequest) CSRFacts {
 		Subject:   csr.Subject.String(),
 		KeyAlg:    keyAlg(csr.PublicKey),
 		SigAlg:    csr.SignatureAlgorithm.String(),
-		SANs:      len(csr.DNSNames) + len(csr.IPAddresses) + len(csr.URIs) + len(csr.EmailAddresses),
 		PublicKey: csr.RawSubjectPublicKeyInfo,
 	}
+	f.SANs = sanList(csr.DNSNames, csr.IPAddresses, csr.URIs, csr.EmailAddresses)
 	return f
+}
+
+// CertSANs lists a certificate's subjectAltName entries as Facts lists a
+// CSR's, so that a renewal CSR can be compared with the certificate it
+// renews (RFC 7030 §4.2.2).
+func CertSANs(c *x509.Certificate) []string {
+	return sanList(c.DNSNames, c.IPAddresses, c.URIs, c.EmailAddresses)
+}
+
+func sanList(dns []string, ips []net.IP, uris []*url.URL, emails []string) []string {
+	var out []string
+	for _, n := range dns {
+		out = append(out, "DNS:"+n)
+	}
+	for _, ip := range ips {
+		out = append(out, "IP:"+ip.String())
+	}
+	for _, u := range uris {
+		out = append(out, "URI:"+u.String())
+	}
+	for _, e := range emails {
+		out = append(out, "email:"+e)
+	}
+	return out
 }
 
 func keyAlg(pub any) string {

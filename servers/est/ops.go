@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
+	"strings"
 	"time"
 
 	"github.com/plgd-dev/go-coap/v3/message"
@@ -69,6 +70,7 @@ func (s *Server) enroll(op string, in inbound, peer servers.Peer) answer {
 	f := Facts(csr)
 	fields["csr_cn"], fields["csr_key"], fields["csr_sig"] = f.CN, f.KeyAlg, f.SigAlg
 	fields["csr_subject"] = f.Subject
+	fields["csr_san"] = strings.Join(f.SANs, ",")
 	fields["csr_spki"] = base64.StdEncoding.EncodeToString(f.PublicKey)
 	format, err := answerFormat(in.accept, s.formatFor(op))
 	if err != nil {
