@@ -71,7 +71,10 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 	}
 	cr.target.Verbose = cr.Verbose
 	defer cr.stopAll()
-	if err := cr.start(ctx); err != nil {
+	if err = cr.acquireDevice(ctx); err == nil { // device mode: hold a device (device.go)
+		err = cr.start(ctx)
+	}
+	if err != nil {
 		if _, skip := sut.IsSkip(err); skip {
 			return verdict.Observation{}, err
 		}
@@ -82,6 +85,7 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 		obs = cr.playScenario(ctx)
 	}
 	cr.exited = cr.ended()
+	cr.steerDevice(ctx) // device mode: send it back to bootstrap (device.go)
 	return obs, nil
 }
 

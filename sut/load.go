@@ -32,6 +32,13 @@ func Load(nameOrPath string, opts ReferenceOptions) (Adapter, error) {
 			return nil, fmt.Errorf("SUT %q: not \"reference\", not a file, and no %s", nameOrPath, shipped)
 		}
 	}
+	if looksLikeDevice(path) {
+		p, o, err := LoadDeviceProfile(path)
+		if err != nil {
+			return nil, err
+		}
+		return NewDevice(p, o), nil
+	}
 	p, err := LoadProfile(path)
 	if err != nil {
 		return nil, err
