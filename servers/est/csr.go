@@ -43,10 +43,10 @@ func ParseCSR(der []byte) (csr *x509.CertificateRequest, err error) {
 type CSRFacts struct {
 	CN        string // subject common name
 	Subject   string
-	KeyAlg    string // "P-256", "P-384", "RSA", ...
-	SigAlg    string // "ECDSA-SHA256", ...
+	KeyAlg    string   // "P-256", "P-384", "RSA", ...
+	SigAlg    string   // "ECDSA-SHA256", ...
 	SANs      []string // subjectAltName entries: DNS:, IP:, URI:, email:
-	PublicKey []byte // DER SubjectPublicKeyInfo
+	PublicKey []byte   // DER SubjectPublicKeyInfo
 }
 
 // Facts describes csr.
