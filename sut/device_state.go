@@ -28,12 +28,12 @@ type device struct {
 	dir  string // the device's working directory ({{.Dir}})
 
 	mu       sync.Mutex
-	holder   string         // case id holding the device, "" when free
-	log      *events.Log    // the holder's timeline
+	holder   string          // case id holding the device, "" when free
+	log      *events.Log     // the holder's timeline
 	cur      *deviceInstance // the holder's running instance
-	pending  chan heldReply // a Bootstrap-Request waiting for a case
-	requests int            // Bootstrap-Requests so far
-	back     chan struct{}  // closed at the next Bootstrap-Request
+	pending  chan heldReply  // a Bootstrap-Request waiting for a case
+	requests int             // Bootstrap-Requests so far
+	back     chan struct{}   // closed at the next Bootstrap-Request
 
 	proc    *process // the start: process; nil when the user started the device
 	procEnd chan struct{}
