@@ -2,44 +2,61 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"text/tabwriter"
 
+	"github.com/lwm2m-conform/lwm2m-conform/catalog"
 	"github.com/lwm2m-conform/lwm2m-conform/internal/fixtures"
 )
 
 func init() { register("cases", "list the catalogued cases and their expected verdicts", cmdCases) }
 
 func cmdCases(args []string) error {
-	fs := flag.NewFlagSet("cases", flag.ContinueOnError)
-	var labels multiFlag
-	fs.Var(&labels, "label", "only cases carrying this label (repeatable; all must match)")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	root := fs.String("fixtures", "", "fixture tree (default: ./fixtures, searched upwards)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	fx, err := loadFixtures(*root)
+	c := newCommand("cases", "lwm2m-conform cases [--label-filter EXPR | --label L...] [--labels] [--json]",
+		"Lists the selected cases (all without a selection) with their expectations, or with\n--labels every label and how many of the selected cases carry it.\nA selection that selects nothing is an error (exit status 2).")
+	var sel selection
+	sel.bind(c)
+	labels := c.Bool("labels", false, "list every label with its number of cases instead of the cases")
+	asJSON := c.Bool("json", false, "print JSON")
+	root := c.String("fixtures", "", "fixture tree (default: ./fixtures, searched upwards)")
+	rest, err := c.parse(args)
 	if err != nil {
 		return err
 	}
-	cases := fx.Catalogue.Select(labels...)
-	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(cases)
+	if len(rest) > 0 {
+		return usageErr(fmt.Errorf("unexpected arguments %q", rest))
 	}
+	fx, err := loadFixtures(*root)
+	if err != nil {
+		return usageErr(err)
+	}
+	cases, _, err := sel.pick(fx.Catalogue)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tEXPECT\tBASIS\tDESCRIPTION")
-	for _, c := range cases {
-		exp := string(c.Expect)
-		if c.Unvalidated {
-			exp += " (unvalidated)"
+	switch {
+	case *labels && *asJSON:
+		return enc.Encode(catalog.CountLabels(cases))
+	case *labels:
+		fmt.Fprintln(tw, "LABEL\tCASES")
+		for _, l := range catalog.CountLabels(cases) {
+			fmt.Fprintf(tw, "%s\t%d\n", l.Label, l.Cases)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, exp, c.Basis, c.Description)
+	case *asJSON:
+		return enc.Encode(cases)
+	default:
+		fmt.Fprintln(tw, "ID\tEXPECT\tBASIS\tDESCRIPTION")
+		for _, c := range cases {
+			exp := string(c.Expect)
+			if c.Unvalidated {
+				exp += " (unvalidated)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, exp, c.Basis, c.Description)
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -61,17 +78,4 @@ func loadFixtures(root string) (*fixtures.Fixtures, error) {
 		}
 	}
 	return fixtures.Load(root)
-}
-
-// multiFlag is a repeatable string flag; commas also separate values.
-type multiFlag []string
-
-func (m *multiFlag) String() string { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error {
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			*m = append(*m, s)
-		}
-	}
-	return nil
 }

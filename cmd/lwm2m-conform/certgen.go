@@ -2,9 +2,7 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/lwm2m-conform/lwm2m-conform/certgen"
@@ -16,28 +14,24 @@ func init() {
 
 // cmdCertgen materialises every world spec and writes the files and manifest.
 func cmdCertgen(args []string) error {
-	fs := flag.NewFlagSet("certgen", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	worldsDir := fs.String("worlds", "fixtures/worlds", "directory of world specs (*.yaml)")
-	out := fs.String("out", "", "output directory (required); worlds are replaced in place")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: lwm2m-conform certgen [--worlds DIR] --out DIR")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	c := newCommand("certgen", "lwm2m-conform certgen [--worlds DIR] --out DIR",
+		"Materialises every world spec of --worlds and writes keys, certificates,\ntrust stores and a manifest into --out (worlds are replaced in place).")
+	worldsDir := c.String("worlds", "fixtures/worlds", "directory of world specs (*.yaml)")
+	out := c.String("out", "", "output directory (required)")
+	rest, err := c.parse(args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	if len(rest) > 0 {
+		return usageErr(fmt.Errorf("unexpected arguments %q", rest))
 	}
 	if *out == "" {
-		fs.Usage()
-		return errors.New("--out is required")
+		return usageErr(errors.New("--out is required"))
 	}
 	start := time.Now()
 	worlds, err := certgen.LoadDir(*worldsDir)
 	if err != nil {
-		return err
+		return usageErr(err)
 	}
 	set, err := certgen.Materialise(worlds, start)
 	if err != nil {

@@ -1,12 +1,14 @@
 // Command lwm2m-conform is the one CLI of the harness: it generates PKI
 // fixtures, lists the catalogue, runs it against a client under test,
-// reproduces single cases, and runs the reference client or harness servers.
+// reproduces single cases, combines and compares reports, and runs the
+// reference client or harness servers.
 package main
 
 import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 )
@@ -24,40 +26,63 @@ func register(name, brief string, run func(args []string) error) {
 	}{run, brief}
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: lwm2m-conform COMMAND [flags]\n\ncommands:")
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: lwm2m-conform COMMAND [flags]   (lwm2m-conform COMMAND --help for its flags)\n\ncommands:")
 	names := make([]string, 0, len(subcommands))
 	for n := range subcommands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, subcommands[n].brief)
+		fmt.Fprintf(w, "  %-10s %s\n", n, subcommands[n].brief)
 	}
 }
 
 func main() {
-	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
-		usage()
-		os.Exit(2)
+	os.Exit(dispatch(os.Args[1:]))
+}
+
+// dispatch runs one command and returns the process's exit status: 0 on
+// success and for --help, 2 for usage and input errors, 1 for other
+// errors, or the status a command chose (run: 1 for failures, 130/143
+// when interrupted).
+func dispatch(args []string) int {
+	if len(args) == 0 {
+		usage(os.Stderr)
+		return 2
 	}
-	sc, ok := subcommands[os.Args[1]]
+	name := args[0]
+	switch name {
+	case "-h", "--help", "-help":
+		usage(os.Stdout)
+		return 0
+	case "help":
+		if len(args) == 1 {
+			usage(os.Stdout)
+			return 0
+		}
+		name, args = args[1], []string{args[1], "--help"}
+	}
+	sc, ok := subcommands[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "lwm2m-conform: unknown command %q\n", os.Args[1])
-		usage()
-		os.Exit(2)
+		fmt.Fprintf(os.Stderr, "lwm2m-conform: unknown command %q\n", name)
+		usage(os.Stderr)
+		return 2
 	}
-	if err := sc.run(os.Args[2:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
-		}
-		var ec exitCode
-		if errors.As(err, &ec) {
-			os.Exit(int(ec))
-		}
-		fmt.Fprintf(os.Stderr, "lwm2m-conform %s: %v\n", os.Args[1], err)
-		os.Exit(1)
+	err := sc.run(args[1:])
+	var ec exitCode
+	var ce cliError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ec):
+		return int(ec)
+	case errors.As(err, &ce):
+		fmt.Fprintf(os.Stderr, "lwm2m-conform %s: %v\n", name, err)
+		return ce.code
 	}
+	fmt.Fprintf(os.Stderr, "lwm2m-conform %s: %v\n", name, err)
+	return 1
 }
 
 // exitCode lets a subcommand end with a chosen status after printing its own output.
