@@ -272,6 +272,7 @@ func (inst *instance) mapPorts(ctx context.Context, c *testcontainers.DockerCont
 		}
 		*dst = int(mp.Num())
 	}
+	fmt.Fprintf(inst.out, "published on %s: CoAP %d/udp, CoAPS %d/udp, REST %d/tcp\n", inst.host, inst.coap, inst.coaps, inst.web)
 	return nil
 }
 

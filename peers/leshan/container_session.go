@@ -191,6 +191,39 @@ func processAlive(pid int) bool {
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
+// Labelled lists the containers, networks and volumes the engine holds
+// with a label (key=value), e.g. LabelPID=1234: what a run left behind.
+func Labelled(ctx context.Context, label string) ([]string, error) {
+	cli, err := engineClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := make(client.Filters).Add("label", label)
+	var out []string
+	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs.Items {
+		out = append(out, fmt.Sprintf("container %.12s (%s, %s)", c.ID, c.Labels[LabelPeer], c.State))
+	}
+	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range ns.Items {
+		out = append(out, "network "+n.Name)
+	}
+	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs.Items {
+		out = append(out, "volume "+v.Name)
+	}
+	return out, nil
+}
+
 // removeLabelled force-removes the containers, then the networks and
 // volumes, carrying label (key=value); it returns how many it removed.
 func removeLabelled(ctx context.Context, cli *client.Client, label string) (int, error) {

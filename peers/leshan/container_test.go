@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/moby/moby/client"
 )
 
 // fakeJars is a build with one jar per module and one library each.
@@ -166,36 +164,12 @@ func requireContainerMode(t *testing.T) {
 	}
 }
 
-// labelled lists the containers, networks and volumes with a label.
+// labelled is Labelled for a test.
 func labelled(t *testing.T, label string) []string {
 	t.Helper()
-	ctx := testCtx(t, 30*time.Second)
-	cli, err := engineClient(ctx)
+	out, err := Labelled(testCtx(t, 30*time.Second), label)
 	if err != nil {
 		t.Fatal(err)
-	}
-	f := make(client.Filters).Add("label", label)
-	var out []string
-	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cs.Items {
-		out = append(out, "container "+c.ID[:12]+" "+string(c.State))
-	}
-	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range ns.Items {
-		out = append(out, "network "+n.Name)
-	}
-	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vs.Items {
-		out = append(out, "volume "+v.Name)
 	}
 	return out
 }

@@ -32,7 +32,7 @@ var _ = Describe("Bootstrap through Leshan's bootstrap server", Ordered, func() 
 
 	BeforeAll(func(ctx SpecContext) {
 		var err error
-		bs, err = leshan.StartBootstrapServer(ctx, leshan.BootstrapServerOptions{Mode: mode})
+		bs, err = leshan.StartBootstrapServer(ctx, leshan.BootstrapServerOptions{Mode: mode, Dir: evidenceDir("leshan-bsserver")})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(bs.Stop)
 		AddReportEntry("Leshan bootstrap server start-up", fmt.Sprintf("%s %s", leshan.BootstrapVersion, bs.StartupTime().Round(time.Millisecond)))
@@ -55,6 +55,12 @@ var _ = Describe("Bootstrap through Leshan's bootstrap server", Ordered, func() 
 		s.Endpoint, s.Server, s.Bootstrap = ep, bs.CoapsURI("127.0.0.1"), true
 		s.PSKIdentity, s.PSKKey = bsID, fmt.Sprintf("%x", bsKey)
 		ref = startRef(s, true)
+	})
+
+	AfterEach(func() {
+		if bs != nil {
+			AddReportEntry(fmt.Sprintf("Leshan bootstrap server (%s mode) output", mode), bs.Output(), ReportEntryVisibilityFailureOrVerbose)
+		}
 	})
 
 	It("bootstraps: Leshan writes the Security and Server objects and sends Bootstrap-Finish", func() {

@@ -62,7 +62,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	root := cert("root")
 	opts := func(cid string) leshan.ServerOptions {
 		return leshan.ServerOptions{
-			Mode: mode, CID: cid,
+			Mode: mode, CID: cid, Dir: evidenceDir("leshan-server-cid-" + cid),
 			Certificate: []*x509.Certificate{server.X509, server.Issuer.X509},
 			PrivateKey:  server.KeyPKCS8,
 			TrustStore:  []*x509.Certificate{root.X509},
@@ -85,6 +85,9 @@ var _ = AfterSuite(func() {
 	for _, s := range []*leshan.Server{leshanOn, leshanOff} {
 		if s != nil {
 			Expect(s.Stop()).To(Succeed())
+			if os.Getenv(evidenceEnv) != "" {
+				AddReportEntry("Leshan server log", s.OutputFile())
+			}
 		}
 	}
 })
