@@ -34,6 +34,8 @@ func TestSkipSwitchesFlipDecisions(t *testing.T) {
 			false, true, "pkix-ee/pkix-failed", "pkix-ee/ok"},
 		{"dane-ta/expired-intermediate", Input{Usage: DANETA, ServerPublicKey: p.root.der(), Chain: chainOf(p.leafUnderExpiredInter, p.expiredInter), ServerName: "localhost"},
 			false, true, "dane-ta/outside-validity", "dane-ta/ok"},
+		{"dane-ta/expired-anchor", Input{Usage: DANETA, ServerPublicKey: p.expiredRoot.der(), Chain: chainOf(p.leafUnderExpiredRoot, p.interUnderExpiredRoot), ServerName: "localhost"},
+			false, true, "dane-ta/anchor-outside-validity", "dane-ta/ok"},
 		{"skip-validity/name-still-checked", Input{Usage: PKIXTA, ServerPublicKey: p.root.der(), TrustStore: storeOf(p.root), Chain: chainOf(p.expiredLeaf, p.inter), ServerName: "other.test"},
 			false, true, "pkix-ta/pkix-failed", "pkix-ta/name-mismatch"},
 		{"skip-validity/wrong-anchor-still-rejected", Input{Usage: PKIXTA, ServerPublicKey: p.otherRoot.der(), TrustStore: storeOf(p.otherRoot), Chain: chainOf(p.expiredLeaf, p.inter), ServerName: "localhost"},

@@ -22,7 +22,7 @@ const (
 // the path ends at a certificate whose signature verifies with the anchor's
 // key. A presented copy of the anchor is never part of the path. Every
 // certificate on the path must be within its validity period at now; the
-// anchor's own period is not checked (RFC 5280 §6.1.1(d)).
+// anchor's own period is checked by the caller (daneTA).
 func daneTAPath(certs []*x509.Certificate, anchor *x509.Certificate, now time.Time) ([]*x509.Certificate, *failure) {
 	if equalRaw(certs[0], anchor) {
 		return nil, &failure{"leaf-is-anchor", "the presented leaf is the Server Public Key itself; a DANE-TA anchor must issue the server certificate, not be it"}

@@ -73,6 +73,9 @@ func decide(in Input) Decision {
 	if err != nil {
 		return rejected(u.slug()+"/bad-spk", "usage %s: %v", u, err)
 	}
+	if in.SkipValidity {
+		spk = timeless([]*x509.Certificate{spk})[0]
+	}
 	switch eff {
 	case PKIXTA:
 		return pkixTA(u, p, spk, ts, name, now)
@@ -140,6 +143,9 @@ func pkixEE(u Usage, p presented, spk *x509.Certificate, ts []*x509.Certificate,
 func daneTA(u Usage, p presented, spk *x509.Certificate, name refName, now time.Time) Decision {
 	if !spk.IsCA {
 		return rejected("dane-ta/spk-not-ca", "usage %s: the Server Public Key %s is not a CA certificate; a DANE-TA anchor must be a CA", u, describe(spk))
+	}
+	if msg := validityError(spk, now); msg != "" {
+		return rejected("dane-ta/anchor-outside-validity", "usage %s: the Server Public Key %s, the DANE-TA trust anchor, %s", u, describe(spk), msg)
 	}
 	path, fail := daneTAPath(p.all, spk, now)
 	if fail != nil {

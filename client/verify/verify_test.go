@@ -45,6 +45,11 @@ func verifyCases(p *pki) []verifyCase {
 		{name: "pkix-ee/leaf-spk", usage: PKIXEE, spk: p.leaf.der(), ts: storeOf(p.root), chain: good, wantOK: true, wantRule: "pkix-ee/ok"},
 		{name: "pkix-ee/self-signed-in-ts", usage: PKIXEE, spk: p.selfSigned.der(), ts: storeOf(p.selfSigned), chain: chainOf(p.selfSigned), wantOK: true, wantRule: "pkix-ee/ok"},
 		{name: "pkix-ee/leaf-in-ts", usage: PKIXEE, spk: p.leaf.pem(), ts: storeOf(p.leaf), chain: chainOf(p.leaf), wantOK: true, wantRule: "pkix-ee/ok"},
+		// A CA-issued leaf in the trust store anchors no longer chain
+		// (OpenSSL, GnuTLS and Mbed TLS reject; catalogue
+		// certusage/u1/spk-leaf/ts-leaf/chain-leaf-int).
+		{name: "pkix-ee/leaf-in-ts-with-intermediate", usage: PKIXEE, spk: p.leaf.der(), ts: storeOf(p.leaf), chain: good, wantRule: "pkix-ee/pkix-failed"},
+		{name: "pkix-ee/leaf-in-ts-full-chain", usage: PKIXEE, spk: p.leaf.der(), ts: storeOf(p.leaf), chain: chainOf(p.leaf, p.inter, p.root), wantRule: "pkix-ee/pkix-failed"},
 		{name: "pkix-ee/other-leaf-presented", usage: PKIXEE, spk: p.leaf.der(), ts: storeOf(p.root), chain: chainOf(p.directLeaf, p.anchorSig, p.inter), wantRule: "pkix-ee/leaf-differs-from-spk"},
 		{name: "pkix-ee/ca-spk", usage: PKIXEE, spk: p.inter.der(), ts: storeOf(p.root), chain: good, wantRule: "pkix-ee/spk-is-ca"},
 		{name: "pkix-ee/no-ts", usage: PKIXEE, spk: p.leaf.der(), chain: good, wantRule: "pkix-ee/no-trust-store"},
@@ -62,6 +67,12 @@ func verifyCases(p *pki) []verifyCase {
 		{name: "pkix-ee/spk-empty/empty-ts", usage: PKIXEE, ts: []*x509.Certificate{}, chain: good, wantRule: "pkix-ee/no-trust-store"},
 		{name: "pkix-ta/spk-empty/missing-intermediate", usage: PKIXTA, ts: storeOf(p.root), chain: chainOf(p.leaf), wantRule: "pkix-ta/spk-empty/pkix-failed"},
 		{name: "pkix-ta/spk-empty/leaf-in-ts", usage: PKIXTA, ts: storeOf(p.leaf), chain: chainOf(p.leaf), wantOK: true, wantRule: "pkix-ta/spk-empty/pkix-ok"},
+		{name: "pkix-ta/spk-empty/leaf-in-ts-with-intermediate", usage: PKIXTA, ts: storeOf(p.leaf), chain: good, wantRule: "pkix-ta/spk-empty/pkix-failed"},
+		{name: "dane-ee/spk-empty/leaf-in-ts-with-intermediate", usage: DANEEE, ts: storeOf(p.leaf), chain: good, wantRule: "dane-ee/spk-empty/pkix-failed"},
+		// The root beside it still anchors the chain.
+		{name: "pkix-ta/spk-empty/leaf-and-root-in-ts", usage: PKIXTA, ts: storeOf(p.leaf, p.root), chain: good, wantOK: true, wantRule: "pkix-ta/spk-empty/pkix-ok"},
+		// A self-signed leaf anchors itself whatever else is presented.
+		{name: "pkix-ta/spk-empty/self-signed-in-ts-with-extra", usage: PKIXTA, ts: storeOf(p.selfSigned), chain: chainOf(p.selfSigned, p.inter), wantOK: true, wantRule: "pkix-ta/spk-empty/pkix-ok"},
 		{name: "pkix-ta/spk-empty/expired-root", usage: PKIXTA, ts: storeOf(p.expiredRoot), chain: chainOf(p.leafUnderExpiredRoot, p.interUnderExpiredRoot), wantRule: "pkix-ta/spk-empty/pkix-failed"},
 		{name: "pkix-ta/spk-empty/expired-intermediate", usage: PKIXTA, ts: storeOf(p.root), chain: chainOf(p.leafUnderExpiredInter, p.expiredInter), wantRule: "pkix-ta/spk-empty/pkix-failed"},
 		{name: "pkix-ta/spk-empty/not-yet-valid", usage: PKIXTA, ts: storeOf(p.root), chain: chainOf(p.futureLeaf, p.inter), wantRule: "pkix-ta/spk-empty/pkix-failed"},
@@ -85,11 +96,13 @@ func verifyCases(p *pki) []verifyCase {
 		{name: "dane-ta/unrelated-chain", usage: DANETA, spk: p.root.der(), chain: chainOf(p.otherLeaf, p.otherInter), wantRule: "dane-ta/no-path-to-spk"},
 		{name: "dane-ta/leaf-spk", usage: DANETA, spk: p.leaf.der(), chain: good, wantRule: "dane-ta/spk-not-ca"},
 		{name: "dane-ta/leaf-spk-with-ts", usage: DANETA, spk: p.leaf.der(), ts: storeOf(p.root), chain: good, wantRule: "dane-ta/spk-not-ca"},
-		{name: "dane-ta/expired-anchor", usage: DANETA, spk: p.expiredRoot.der(), chain: chainOf(p.leafUnderExpiredRoot, p.interUnderExpiredRoot), wantOK: true, wantRule: "dane-ta/ok"},
-		{name: "dane-ta/expired-anchor-presented", usage: DANETA, spk: p.expiredRoot.der(), chain: chainOf(p.leafUnderExpiredRoot, p.interUnderExpiredRoot, p.expiredRoot), wantOK: true, wantRule: "dane-ta/ok"},
+		// The anchor's own validity period is checked (OpenSSL and Mbed TLS
+		// reject; catalogue validity/expired-root/u2).
+		{name: "dane-ta/expired-anchor", usage: DANETA, spk: p.expiredRoot.der(), chain: chainOf(p.leafUnderExpiredRoot, p.interUnderExpiredRoot), wantRule: "dane-ta/anchor-outside-validity"},
+		{name: "dane-ta/expired-anchor-presented", usage: DANETA, spk: p.expiredRoot.der(), chain: chainOf(p.leafUnderExpiredRoot, p.interUnderExpiredRoot, p.expiredRoot), wantRule: "dane-ta/anchor-outside-validity"},
 		{name: "dane-ta/expired-leaf", usage: DANETA, spk: p.root.der(), chain: chainOf(p.expiredLeaf, p.inter), wantRule: "dane-ta/outside-validity"},
 		{name: "dane-ta/expired-intermediate", usage: DANETA, spk: p.root.der(), chain: chainOf(p.leafUnderExpiredInter, p.expiredInter), wantRule: "dane-ta/outside-validity"},
-		{name: "dane-ta/expired-intermediate-is-anchor", usage: DANETA, spk: p.expiredInter.der(), chain: chainOf(p.leafUnderExpiredInter, p.expiredInter), wantOK: true, wantRule: "dane-ta/ok"},
+		{name: "dane-ta/expired-intermediate-is-anchor", usage: DANETA, spk: p.expiredInter.der(), chain: chainOf(p.leafUnderExpiredInter, p.expiredInter), wantRule: "dane-ta/anchor-outside-validity"},
 		{name: "dane-ta/not-yet-valid-leaf", usage: DANETA, spk: p.inter.der(), chain: chainOf(p.futureLeaf, p.inter), wantRule: "dane-ta/outside-validity"},
 		{name: "dane-ta/name-mismatch", usage: DANETA, spk: p.root.der(), chain: good, host: "other.test", wantRule: "dane-ta/name-mismatch"},
 		{name: "dane-ta/leaf-is-anchor", usage: DANETA, spk: p.root.der(), chain: chainOf(p.root), wantRule: "dane-ta/leaf-is-anchor"},
