@@ -58,7 +58,7 @@ func Merge(in []ShardRun) (Run, error) {
 
 	found := map[string]verdict.Result{}
 	foundIn := map[string]string{}
-	m := Run{SUT: first.Run.SUT, Labels: first.Run.Labels, Catalogue: first.Run.Catalogue, Profile: first.Run.Profile}
+	m := Run{SUT: first.Run.SUT, SUTFlag: first.Run.SUTFlag, Labels: first.Run.Labels, Catalogue: first.Run.Catalogue, Profile: first.Run.Profile}
 	var end time.Time
 	var stopped []string
 	for _, s := range in {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/lwm2m-conform/lwm2m-conform/catalog"
@@ -152,15 +151,7 @@ func reproduceOne(ctx context.Context, r *runner.Runner, c catalog.Case, sutName
 		fmt.Println()
 	}
 	if res.EvidenceDir != "" {
-		fmt.Printf("evidence %s (events.json, sut-output.log, sslkeylog.txt, capture.pcapng for proxied cases)\n", res.EvidenceDir)
-		if _, err := os.Stat(filepath.Join(res.EvidenceDir, "sslkeylog.txt")); err == nil {
-			fmt.Printf("         Wireshark: Preferences → Protocols → TLS → (Pre)-Master-Secret log filename = %s\n", filepath.Join(res.EvidenceDir, "sslkeylog.txt"))
-		}
-		if _, err := os.Stat(filepath.Join(res.EvidenceDir, "capture.pcapng")); err == nil {
-			fmt.Printf("         capture: tshark -r %s -o tls.keylog_file:%s -d udp.port==PORT,dtls -d dtls.port==PORT,coap\n",
-				filepath.Join(res.EvidenceDir, "capture.pcapng"), filepath.Join(res.EvidenceDir, "sslkeylog.txt"))
-			fmt.Println("         (PORT = the harness server port: the destination of the first packet)")
-		}
+		printEvidence(res.EvidenceDir)
 	}
 	return res.Verdict == verdict.Fail && res.Baseline == ""
 }

@@ -147,7 +147,7 @@ func cmdRun(args []string) error {
 	fmt.Fprintf(os.Stderr, "running %s against %s (%d at once)\n%s\n", what, adapter.Name(), rf.parallel, legend())
 	results := r.RunAll(in, cases, rf.parallel, progress(len(cases)))
 	run := report.Run{
-		SUT: adapter.Name(), Started: start, Wall: time.Since(start), Results: results,
+		SUT: adapter.Name(), SUTFlag: rf.sut, Started: start, Wall: time.Since(start), Results: results,
 		Catalogue: catalog.Hash(fx.Catalogue.Cases), Profile: profile, Shard: part, Interrupted: in.name(),
 	}
 	if expr != "" {
