@@ -36,6 +36,7 @@ type caseState struct {
 	// (epoch ≥ 1 handshake records) in the current handshake.
 	finishedAt time.Time
 	spoke      bool // anything at all from the SUT (a nosec client's CoAP too)
+	appData    bool // application data from the SUT (handshake-only SUTs)
 
 	exit   *exitInfo // the process ended, not yet judged (draining)
 	exitAt time.Time
