@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 )
 
@@ -89,6 +87,10 @@ func LoadProfile(path string) (*Profile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SUT profile: %w", err)
 	}
+	if isDeviceProfile(data) { // its per-case part; Load runs it (NewDevice)
+		p, _, err := parseDeviceProfile(path, data)
+		return p, err
+	}
 	p, err := parseProfile(path, data)
 	if err != nil {
 		return nil, err
@@ -97,11 +99,11 @@ func LoadProfile(path string) (*Profile, error) {
 }
 
 func parseProfile(path string, data []byte) (*Profile, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	top, err := yamlpos.Document(path, data)
+	if err != nil {
+		return nil, err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	if top == nil {
 		return nil, fmt.Errorf("%s: empty profile", path)
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
@@ -110,7 +112,7 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 	}
 	p := &Profile{Path: path, Timeouts: DefaultTimeouts, Baseline: map[string]Deviation{}}
 	src := &yamlpos.Source{File: path, Wording: wording, RejectNull: true}
-	root := src.Root(doc.Content[0])
+	root := src.Root(top)
 	known := []string{"name", "description", "command", "workdir", "env", "capabilities", "timeouts", "baseline", "bootstrap"}
 	var bootstrapKey yamlpos.Node
 	err = root.Walk(known, func(key string, v yamlpos.Node) (err error) {

@@ -153,3 +153,16 @@ func TestShippedProfilesLoad(t *testing.T) {
 		}
 	}
 }
+
+// A YAML syntax error names the line it is on, in the file:line form.
+func TestProfileSyntaxErrorLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	data := "name: x\ncommand: [a]\ncapabilities:\n  sni: true\n   cid: true\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadProfile(path)
+	if err == nil || !strings.Contains(err.Error(), path+":5:") {
+		t.Fatalf("got %v, want %s:5:", err, path)
+	}
+}
