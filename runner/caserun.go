@@ -41,6 +41,9 @@ func (cr *caseRun) inst() sut.Instance { return cr.insts[len(cr.insts)-1] }
 // plays the case's scenario, and stops everything.
 func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 	c := cr.c
+	if c.EST != nil {
+		return cr.executeEST(ctx) // est.go
+	}
 	dtls, err := peerDTLS(cr.PKI, c, cr.caps, timingFor(cr.caps, cr.timeouts(), cr.caseTimeout()).handshake)
 	if err != nil {
 		return verdict.Observation{}, err

@@ -76,7 +76,7 @@ func (r *Runner) Run(ctx context.Context, c catalog.Case) (res verdict.Result) {
 	res.Observation = obs
 	r.remember(c, obs)
 	res.Events = log.Events()
-	res.Checks = checks(c, caps, obs, res.Events, cr.exited)
+	res.Checks = append(checks(c, caps, obs, res.Events, cr.exited), estChecks(c, res.Events)...)
 	res.Combine()
 	r.applyBaseline(&res)
 	if err := r.writeEvidence(&res); err != nil && r.Logger != nil {
