@@ -28,7 +28,7 @@ func init() {
 // to answer, short enough that Ctrl-C stays prompt when it is gone.
 const cliDeregisterTimeout = 2 * time.Second
 
-func cmdClient(args []string) error { return clientCommand(args, os.Stderr) }
+func cmdClient(args []string) error { return clientCommand(args, os.Stdout, os.Stderr) }
 
 // clientFlags binds every flag to s (and --config to config); the same
 // function binds a second set when replaying flags over a YAML file.
@@ -126,8 +126,8 @@ func usageError(stderr io.Writer, err error) error {
 // clientCommand parses the flags (over --config), provisions the client and
 // runs it until SIGINT/SIGTERM, a fatal error, or the first registration
 // with --exit-after-register.
-func clientCommand(args []string, stderr io.Writer) error {
-	s, err := parseClientSettings(args, stderr)
+func clientCommand(args []string, stdout, stderr io.Writer) error {
+	s, err := parseClientSettings(args, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -202,19 +202,20 @@ func clientCommand(args []string, stderr io.Writer) error {
 
 // parseClientSettings applies, in order: defaults, the --config file, the
 // flags given on the command line.
-func parseClientSettings(args []string, stderr io.Writer) (provision.Settings, error) {
+// Help goes to stdout, errors to stderr.
+func parseClientSettings(args []string, stdout, stderr io.Writer) (provision.Settings, error) {
 	s := clientDefaults()
 	var config string
 	fs := clientFlags(&s, &config)
 	fs.SetOutput(io.Discard) // errors are printed as one line below
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: lwm2m-conform client --endpoint NAME --server URI [flags]")
-			fs.SetOutput(stderr)
+			fmt.Fprintln(stdout, "usage: lwm2m-conform client --endpoint NAME --server URI [flags]")
+			fs.SetOutput(stdout)
 			fs.PrintDefaults()
-			fmt.Fprintln(stderr, "\nfaults (--fault NAME): a deliberately broken client, to show that a harness check can fail")
+			fmt.Fprintln(stdout, "\nfaults (--fault NAME): a deliberately broken client, to show that a harness check can fail")
 			for _, f := range client.KnownFaults() {
-				fmt.Fprintf(stderr, "  %-22s %s\n", f.Name, f.Meaning)
+				fmt.Fprintf(stdout, "  %-22s %s\n", f.Name, f.Meaning)
 			}
 			return s, err
 		}

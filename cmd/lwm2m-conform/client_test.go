@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
+	"flag"
 	"fmt"
 	"math/big"
 	"os"
@@ -37,7 +38,7 @@ import (
 func runClientCLI(t *testing.T, args ...string) (int, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	err := clientCommand(args, &stderr)
+	err := clientCommand(args, &stderr, &stderr) // help and errors together
 	var ec exitCode
 	switch {
 	case err == nil:
@@ -113,7 +114,7 @@ func TestClientCLIConfigFileWithFlagOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	s, err := parseClientSettings([]string{"--config", cfg, "--endpoint", "from-flag", "--lifetime", "60s"}, &stderr)
+	s, err := parseClientSettings([]string{"--config", cfg, "--endpoint", "from-flag", "--lifetime", "60s"}, &stderr, &stderr)
 	if err != nil {
 		t.Fatalf("%v %s", err, stderr.String())
 	}
@@ -209,9 +210,12 @@ func TestClientCLIUnknownFaultListsKnownOnes(t *testing.T) {
 }
 
 func TestClientCLIHelpListsFaults(t *testing.T) {
-	_, out := runClientCLI(t, "--help")
+	var out, errOut bytes.Buffer
+	if err := clientCommand([]string{"--help"}, &out, &errOut); err != nil && !errors.Is(err, flag.ErrHelp) || errOut.Len() > 0 {
+		t.Fatalf("--help: %v, stderr %q", err, errOut.String())
+	}
 	for _, f := range client.KnownFaults() {
-		if !strings.Contains(out, string(f.Name)) || !strings.Contains(out, f.Meaning) {
+		if !strings.Contains(out.String(), string(f.Name)) || !strings.Contains(out.String(), f.Meaning) {
 			t.Errorf("--help does not list %s with its meaning", f.Name)
 		}
 	}
@@ -239,7 +243,7 @@ func TestClientCLIFaultFlags(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var stderr bytes.Buffer
-		s, err := parseClientSettings(tc.args, &stderr)
+		s, err := parseClientSettings(tc.args, &stderr, &stderr)
 		if err != nil {
 			t.Fatalf("%v: %v %s", tc.args, err, stderr.String())
 		}
