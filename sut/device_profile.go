@@ -66,6 +66,10 @@ func LoadDeviceProfile(path string) (*Profile, *DeviceOptions, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("SUT profile: %w", err)
 	}
+	return parseDeviceProfile(path, data)
+}
+
+func parseDeviceProfile(path string, data []byte) (*Profile, *DeviceOptions, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
@@ -243,8 +247,8 @@ func (p *Profile) renderArgv(argv []tmpl, ep, dir, bsURI string) (Command, error
 	return q.renderData(d)
 }
 
-// looksLikeDevice peeks at path for Load: nil error and false when it is
-// not a device profile (or unreadable, which LoadProfile reports).
+// looksLikeDevice peeks at path for Load: false when it is not a device
+// profile, or unreadable (LoadProfile then says why).
 func looksLikeDevice(path string) bool {
 	data, err := os.ReadFile(path)
 	return err == nil && bytes.Contains(data, []byte("device:")) && isDeviceProfile(data)

@@ -40,6 +40,10 @@ type device struct {
 	outputs []string // the start: process's output file, one per start
 	cmdLine string   // the start: command, redacted
 	starts  int
+	// restart: a reset is under way, so the start: process ending (the
+	// reset killed it) means starting it again; cleared by the device's
+	// next Bootstrap-Request.
+	restart bool
 }
 
 type heldReply struct {
@@ -78,10 +82,18 @@ func (d *device) startProcess() error {
 	d.mu.Unlock()
 	go func() {
 		<-proc.Done()
-		close(end)
 		d.mu.Lock()
-		inst := d.cur
+		inst, again := d.cur, d.restart && !isClosed(d.pool.closed)
+		d.restart = false
 		d.mu.Unlock()
+		// Started again before the end is signalled, so that whoever
+		// waits on it finds the device running.
+		if again {
+			if err := d.startProcess(); err != nil && inst != nil {
+				inst.note("device_reset", "starting %s again after its reset failed: %v", d.ep, err)
+			}
+		}
+		close(end)
 		if inst != nil {
 			inst.processEnded(proc.Err())
 		}
@@ -152,6 +164,7 @@ func (d *device) onRequest() (writes []servers.BootstrapWrite, held chan heldRep
 		d.pending = nil
 	}
 	d.requests++
+	d.restart = false
 	close(d.back)
 	d.back = make(chan struct{})
 	inst := d.cur
@@ -230,13 +243,17 @@ func (d *device) serverEvent(e events.Event) {
 	}
 }
 
-// reset runs the profile's reset: command for the device, then starts the
-// device again if the harness had started it and it is gone.
+// reset runs the profile's reset: command for the device. A start:
+// process that ends from then until the device's next Bootstrap-Request
+// (the reset killed it) is started again.
 func (d *device) reset(ctx context.Context) (string, error) {
 	c, err := d.pool.p.renderArgv(d.pool.o.reset, d.ep, d.dir, d.pool.uri)
 	if err != nil {
 		return "", err
 	}
+	d.mu.Lock()
+	d.restart = d.proc != nil
+	d.mu.Unlock()
 	rctx, cancel := context.WithTimeout(ctx, resetTimeout)
 	defer cancel()
 	out := filepath.Join(d.dir, "reset.log")
@@ -249,10 +266,15 @@ func (d *device) reset(ctx context.Context) (string, error) {
 	if err := proc.Err(); err != nil {
 		return said, fmt.Errorf("reset command %s: %w", d.pool.redactor().Command(c), err)
 	}
-	if down, _ := d.processDown(); down {
-		if err := d.startProcess(); err != nil {
-			return said, err
-		}
+	// Ended before the reset (a crash), so not started again on its end.
+	d.mu.Lock()
+	again := d.restart && isClosed(d.procEnd)
+	if again {
+		d.restart = false
+	}
+	d.mu.Unlock()
+	if again {
+		return said, d.startProcess()
 	}
 	return said, nil
 }
