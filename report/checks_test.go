@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lwm2m-conform/lwm2m-conform/catalog"
+	"github.com/lwm2m-conform/lwm2m-conform/verdict"
 )
 
 // cellOf returns the matrix cell of a case: class, title (unescaped),
@@ -175,5 +178,44 @@ func TestSummaryListsFailedChecksAndCountsWireOnlyFailures(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q\n%s", want, s)
 		}
+	}
+}
+
+// The certificate-profile section lists each broken rule once, errors
+// first, with how many cases found it; summary.md says the same.
+func TestCertificateProfileSection(t *testing.T) {
+	finding := func(rule, sev string) verdict.Finding {
+		return verdict.Finding{Rule: rule, Severity: sev, Source: "004 §2", Message: "cert 0: " + rule + " broken"}
+	}
+	res := func(id string, v verdict.Verdict, fs ...verdict.Finding) verdict.Result {
+		r := verdict.Result{Case: catalog.Case{ID: id, Area: "certusage", Expect: catalog.Accept, Basis: catalog.BasisSeed},
+			Observation: verdict.Observation{Outcome: verdict.Accepted}, Verdict: v,
+			Checks: []verdict.Check{{Name: verdict.CheckDecision, Verdict: verdict.Pass, Message: "ok"},
+				{Name: verdict.CheckCertProfile, Verdict: v, Message: "profile", Findings: fs}}}
+		return r
+	}
+	run := Run{SUT: "s", Results: []verdict.Result{
+		res("certusage/a", verdict.Fail, finding("lwm2m-cn-endpoint", "error"), finding("lwm2m-validity-10y", "warn")),
+		res("certusage/b", verdict.Fail, finding("lwm2m-cn-endpoint", "error")),
+		res("certusage/c", verdict.Pass),
+	}}
+	_, index := writeHTML(t, run)
+	for _, want := range []string{
+		`<section id="certificate-profile">`, "(3 cases linted the SUT's certificate)",
+		`<code>lwm2m-cn-endpoint</code></td><td>2</td>`, `<code>lwm2m-validity-10y</code></td><td>1</td>`,
+	} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index lacks %q", want)
+		}
+	}
+	if strings.Index(index, "lwm2m-cn-endpoint") > strings.Index(index, "lwm2m-validity-10y") {
+		t.Error("errors are not listed first")
+	}
+	dir := t.TempDir()
+	if err := WriteAll(dir, run); err != nil {
+		t.Fatal(err)
+	}
+	if md := readFile(t, filepath.Join(dir, "summary.md")); !strings.Contains(md, "**Certificate profile:** 3 cases linted the SUT's certificate; error lwm2m-cn-endpoint in 2; warn lwm2m-validity-10y in 1") {
+		t.Errorf("summary.md: %s", md)
 	}
 }

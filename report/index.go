@@ -87,6 +87,10 @@ type indexPage struct {
 	// Unvalidated is the usage 2/3 fallback banner, "" when no case fell back.
 	Unvalidated string
 	WireOnly    string
+	// CertRules is the certificate-profile section: the rules the SUT's
+	// own certificate broke; CertChecked counts the cases that linted one.
+	CertRules   []certRule
+	CertChecked int
 	Matrix      *areaSection  // certusage, shown first: the at-a-glance view
 	Areas       []areaSection // the other areas, in run order
 	Nav         []areaSection // every area, for the navigation line
@@ -121,6 +125,7 @@ func buildIndex(r Run, href func(*verdict.Result) string) indexPage {
 		p.Unvalidated = unvalidatedLine(n.Unvalidated)
 	}
 	p.WireOnly = wireOnlyLine(n)
+	p.CertRules, p.CertChecked = certProfileRules(r.Results, href)
 	for i := range r.Results {
 		res := &r.Results[i]
 		if res.Verdict == verdict.Fail || res.Verdict == verdict.Warn {

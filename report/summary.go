@@ -35,6 +35,13 @@ func WriteSummary(w io.Writer, r Run) error {
 	if checks.Unvalidated > 0 {
 		fmt.Fprintf(bw, "- **⚠ WARNING:** %s\n", unvalidatedLine(checks.Unvalidated))
 	}
+	if rules, checked := certProfileRules(r.Results, func(*verdict.Result) string { return "" }); checked > 0 {
+		fmt.Fprintf(bw, "- **Certificate profile:** %d cases linted the SUT's certificate", checked)
+		for _, cr := range rules {
+			fmt.Fprintf(bw, "; %s %s in %d", cr.Severity, mdInline(cr.Rule), cr.Cases)
+		}
+		fmt.Fprintln(bw)
+	}
 	if !r.Started.IsZero() {
 		fmt.Fprintf(bw, "- **Started:** %s\n", r.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}

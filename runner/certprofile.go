@@ -57,7 +57,10 @@ func checkCertProfile(caps sut.Capabilities, endpoint string, evs []events.Event
 	}
 	var errs, warns, notes []string
 	var sources []string
+	var structured []verdict.Finding
 	for _, f := range dedupe(findings) {
+		structured = append(structured, verdict.Finding{Rule: f.Rule, Severity: f.Severity, Source: f.Source,
+			Message: fmt.Sprintf("cert %d: %s", f.Cert, f.Message)})
 		line := fmt.Sprintf("%s (cert %d): %s", f.Rule, f.Cert, f.Message)
 		switch f.Severity {
 		case certlint.Error:
@@ -72,18 +75,22 @@ func checkCertProfile(caps sut.Capabilities, endpoint string, evs []events.Event
 	}
 	src := strings.Join(uniq(sources), "; ")
 	name := caps.CertificateProfile
+	var k verdict.Check
 	switch {
 	case len(errs) > 0:
-		return fail(verdict.CheckCertProfile, catalog.BasisSeed, src, fmt.Sprintf("the SUT's certificate breaks profile %s: %s", name, strings.Join(append(errs, warns...), "; "))), true
+		k = fail(verdict.CheckCertProfile, catalog.BasisSeed, src, fmt.Sprintf("the SUT's certificate breaks profile %s: %s", name, strings.Join(append(errs, warns...), "; ")))
 	case len(warns) > 0:
-		return verdict.Check{Name: verdict.CheckCertProfile, Verdict: verdict.Warn, Basis: catalog.BasisSeed, Source: src,
-			Message: fmt.Sprintf("profile %s warnings: %s", name, strings.Join(warns, "; "))}, true
+		k = verdict.Check{Name: verdict.CheckCertProfile, Verdict: verdict.Warn, Basis: catalog.BasisSeed, Source: src,
+			Message: fmt.Sprintf("profile %s warnings: %s", name, strings.Join(warns, "; "))}
+	default:
+		msg := "the SUT's certificate follows profile " + name
+		if len(notes) > 0 {
+			msg += " (notices: " + strings.Join(notes, "; ") + ")"
+		}
+		k = pass(verdict.CheckCertProfile, catalog.BasisSeed, "", msg)
 	}
-	msg := "the SUT's certificate follows profile " + name
-	if len(notes) > 0 {
-		msg += " (notices: " + strings.Join(notes, "; ") + ")"
-	}
-	return pass(verdict.CheckCertProfile, catalog.BasisSeed, "", msg), true
+	k.Findings = structured
+	return k, true
 }
 
 func decodeChain(field string) ([]*x509.Certificate, error) {

@@ -27,6 +27,17 @@ type Check struct {
 	Basis   catalog.Basis `json:"basis,omitempty"`
 	Source  string        `json:"source,omitempty"`
 	Message string        `json:"message"`
+	// Findings are the rule-level findings behind a check that has them
+	// (cert-profile): one per broken rule, for the report's summary.
+	Findings []Finding `json:"findings,omitempty"`
+}
+
+// Finding is one rule a check found broken.
+type Finding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"` // error, warn, notice
+	Source   string `json:"source,omitempty"`
+	Message  string `json:"message"`
 }
 
 // Combine sets the case verdict to the worst of its checks and the reason
