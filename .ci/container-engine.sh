@@ -107,10 +107,28 @@ else
   log "$JRE built in $(( $(date +%s) - t )) s"
 fi
 
+# The Docker CLI in an image, for the harness image's docker-run SUT
+# profiles (docker/examples): this machine kind ships a static one.
+DOCKER_CLI=localhost/lwm2m-conform/docker-cli:local
+if podman image exists "$DOCKER_CLI"; then
+  log "$DOCKER_CLI is there (kept from an earlier run)"
+elif cli=$(command -v docker); then
+  ctx=$(mktemp -d)
+  cp "$cli" "$ctx/docker"
+  printf 'FROM %s\nCOPY docker /usr/local/bin/docker\n' "$MINBASE" >"$ctx/Dockerfile"
+  podman build -q -t "$DOCKER_CLI" "$ctx" >&2
+  rm -rf "$ctx"
+  log "$DOCKER_CLI built from $cli"
+else
+  log "no docker CLI here: the docker-run SUT example cannot be tested"
+  DOCKER_CLI=
+fi
+
 log "ready in $(( $(date +%s) - t0 )) s"
 cat <<EOF
 export DOCKER_HOST=unix://$SOCK
 export TESTCONTAINERS_RYUK_DISABLED=true
 export LWM2M_CONFORM_LESHAN_BASE_IMAGE=$JRE
 export LWM2M_CONFORM_HARNESS_BASE_IMAGE=$MINBASE
+export LWM2M_CONFORM_DOCKER_CLI_IMAGE=$DOCKER_CLI
 EOF
