@@ -1,7 +1,6 @@
 package client
 
 import (
-	"crypto/tls"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -163,5 +162,3 @@ func (h *estHarness) timeline() string {
 	}
 	return b.String()
 }
-
-var _ = tls.Certificate{}
