@@ -2,10 +2,14 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/lwm2m-conform/lwm2m-conform/events"
 	"github.com/lwm2m-conform/lwm2m-conform/lwm2m"
 	"github.com/lwm2m-conform/lwm2m-conform/sut"
+	"github.com/lwm2m-conform/lwm2m-conform/verdict"
 )
 
 // Device mode (sut.Device): a device started once is provisioned for each
@@ -55,4 +59,35 @@ func registered(evs []events.Event) bool {
 		}
 	}
 	return false
+}
+
+// DeviceNotes are the run-level notes of a device-mode run, for the top
+// of the reports: how many cases the bootstrap interface could not
+// provision and why, and the device lost, if one was.
+func DeviceNotes(a sut.Adapter, results []verdict.Result) []string {
+	d, ok := a.(*sut.Device)
+	if !ok {
+		return nil
+	}
+	var notes []string
+	if err := d.Lost(); err != nil {
+		notes = append(notes, err.Error())
+	}
+	why := map[string]int{}
+	total := 0
+	for _, r := range results {
+		if r.Verdict == verdict.Skip && strings.HasPrefix(r.Reason, "device mode: ") {
+			why[strings.TrimPrefix(r.Reason, "device mode: ")]++
+			total++
+		}
+	}
+	if total == 0 {
+		return notes
+	}
+	reasons := make([]string, 0, len(why))
+	for r, n := range why {
+		reasons = append(reasons, fmt.Sprintf("%d: %s", n, r))
+	}
+	sort.Strings(reasons)
+	return append(notes, fmt.Sprintf("device mode: %d of %d cases SKIP, the bootstrap interface cannot provision them (%s)", total, len(results), strings.Join(reasons, "; ")))
 }

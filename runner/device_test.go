@@ -106,6 +106,9 @@ func TestDeviceModeSameVerdictsAsExec(t *testing.T) {
 	dev := &Runner{PKI: testPKI(t), Adapter: loadAdapter(t, "../fixtures/sut/reference-device.yaml"), Catalog: testFixtures(t).Catalogue.Cases}
 	want := exec.RunAll(context.Background(), cases, 2, nil)
 	got := dev.RunAll(context.Background(), cases, 2, nil)
+	if n := DeviceNotes(dev.Adapter, got); len(n) != 1 || !strings.Contains(n[0], "1 of 7 cases SKIP") || !strings.Contains(n[0], "PKIX trust store") {
+		t.Errorf("run notes %q", n)
+	}
 	for i, c := range cases {
 		w, g := want[i], got[i]
 		if c.SUT.TrustStore != nil {

@@ -147,6 +147,15 @@ func (a *Device) start() (*devicePool, error) {
 	return a.pool, a.err
 }
 
+// Lost is why device mode stopped (a device did not come back), nil
+// while it runs.
+func (a *Device) Lost() error {
+	if a.pool == nil {
+		return nil
+	}
+	return a.pool.lostErr()
+}
+
 // Close stops the devices the harness started and the bootstrap server.
 func (a *Device) Close() error {
 	a.once.Do(func() { a.err = errors.New("device mode: closed") })

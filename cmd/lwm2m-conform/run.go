@@ -149,6 +149,7 @@ func cmdRun(args []string) error {
 	run := report.Run{
 		SUT: adapter.Name(), SUTFlag: rf.sut, Started: start, Wall: time.Since(start), Results: results,
 		Catalogue: catalog.Hash(fx.Catalogue.Cases), Profile: profile, Shard: part, Interrupted: in.name(),
+		Notes: runner.DeviceNotes(adapter, results),
 	}
 	if expr != "" {
 		run.Labels = []string{expr}
