@@ -111,7 +111,8 @@ func TestLoadProfileErrors(t *testing.T) {
 
 func TestLoadProfileYAMLSyntaxAndMissingFile(t *testing.T) {
 	path := writeProfile(t, "command: [x\n")
-	if _, err := LoadProfile(path); err == nil || !strings.HasPrefix(err.Error(), path+": yaml:") {
+	// The file:line: message form, as every YAML the harness reads.
+	if _, err := LoadProfile(path); err == nil || !strings.HasPrefix(err.Error(), path+":1: invalid YAML:") {
 		t.Errorf("syntax error = %v", err)
 	}
 	if _, err := LoadProfile(filepath.Join(t.TempDir(), "none.yaml")); err == nil || !strings.Contains(err.Error(), "none.yaml") {
