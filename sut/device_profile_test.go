@@ -117,3 +117,25 @@ func TestDeviceSkipsWhatBootstrapCannotCarry(t *testing.T) {
 		t.Errorf("restart without reset: %q", why)
 	}
 }
+
+// The README's worked example (a board on a serial console) is a profile
+// that loads.
+func TestDeviceReadmeExampleLoads(t *testing.T) {
+	doc, err := os.ReadFile("../fixtures/sut/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(doc), "### Worked example")
+	_, block, ok2 := strings.Cut(after, "```yaml\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("no yaml block after the worked example heading")
+	}
+	a, err := Load(writeDeviceProfile(t, block), ReferenceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := a.(*Device).Options(); o.Security != "psk" || !o.HasReset() || o.Listen != "192.168.7.1:5784" {
+		t.Errorf("loaded %+v", o)
+	}
+}
