@@ -54,13 +54,31 @@ clean:
 	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +
 
 # Interop with Eclipse Leshan: the reference client against Leshan's server
-# and bootstrap server (needs Java 17 + Maven, or a Docker engine; the first
-# run builds the Leshan peers into ~/.cache/lwm2m-conform/leshan).
+# and bootstrap server. The first run builds the Leshan peers with Java 17 +
+# Maven into ~/.cache/lwm2m-conform/leshan; they then run as JVMs
+# (LESHAN_MODE=process) or as containers of a Docker engine
+# (LESHAN_MODE=container: Docker, Docker Desktop or Podman's Docker API; the
+# image is built once from the same jars). auto: containers when an engine
+# answers. The peers' logs: $(REPORTS)/interop-<mode>/.
 LESHAN_MODE ?= auto
-.PHONY: interop
+.PHONY: interop interop-container harness-image
 interop: build
-	LWM2M_CONFORM_LESHAN_MODE=$(LESHAN_MODE) $(GO) test -count=1 -v ./suites/interop -ginkgo.label-filter=interop
+	LWM2M_CONFORM_LESHAN_MODE=$(LESHAN_MODE) LWM2M_CONFORM_INTEROP_EVIDENCE=$(abspath $(REPORTS))/interop-$(LESHAN_MODE) \
+		$(GO) test -count=1 -v ./suites/interop -ginkgo.label-filter=interop
 	@# Leshan's client as the SUT through the certusage, sni and validity
 	@# areas (label x509); its known deviations are in the profile's
 	@# baseline, so a change in Leshan's behaviour fails here.
 	$(BIN) run --sut fixtures/sut/leshan-client.yaml --label x509 --parallel 4 --out $(REPORTS)/leshan-client
+
+# Container mode only (CI's second interop run, after .ci/container-engine.sh):
+# the interop suite and the peers' container tests with Leshan in
+# containers, then the harness's own image (docker/test-harness-image.sh).
+interop-container: build
+	LWM2M_CONFORM_LESHAN_MODE=container LWM2M_CONFORM_INTEROP_EVIDENCE=$(abspath $(REPORTS))/interop-container \
+		$(GO) test -count=1 -v ./suites/interop -ginkgo.label-filter=interop
+	LWM2M_CONFORM_LESHAN_MODE=container $(GO) test -count=1 -v -run '^TestContainer' ./peers/leshan
+	docker/test-harness-image.sh $(REPORTS)/harness-image
+
+# The harness as an image (docker/lwm2m-conform.Dockerfile): lwm2m-conform:latest.
+harness-image:
+	docker/build-harness-image.sh lwm2m-conform:latest
