@@ -60,9 +60,12 @@ func (t timing) interval(n int) time.Duration {
 
 // quiet is how long a SUT that has sent n transmissions since the server
 // flight may stay silent before that silence means it gave up: its next
-// retransmission timer twice over (a round trip on a slow path) and a
-// second more, so that a slow client or a loaded machine is not mistaken
-// for a silent one.
+// retransmission timer twice over (a round trip on a slow path) and two
+// seconds more, so that a slow client or a loaded machine (a CI runner
+// with every core busy) is not mistaken for a silent one.
 func (t timing) quiet(n int) time.Duration {
-	return 2*t.interval(n) + time.Second
+	return 2*t.interval(n) + quietMargin
 }
+
+// quietMargin is the slack silence allows beyond the SUT's own timers.
+const quietMargin = 2 * time.Second

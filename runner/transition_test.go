@@ -95,20 +95,20 @@ func TestCaseStateMachine(t *testing.T) {
 		{"alert lost after the proxy", stateConfig{}, []step{hello(10 * ms), flight(12 * ms), proxied(3*sec, "alert", "0")},
 			verdict.Rejected, "record", 3 * sec},
 		// Silence counts from the SUT's last record after the flight, with
-		// its timer twice over and a second more: 1 s timer → 3 s.
+		// its timer twice over and two seconds more: 1 s timer → 4 s.
 		{"silent after the server flight", stateConfig{}, []step{hello(10 * ms), flight(12 * ms)},
-			verdict.Rejected, "silence", 3012 * ms},
+			verdict.Rejected, "silence", 4012 * ms},
 		// Retransmissions push silence out, and the timer doubles: after
-		// one retransmission at 1 s, the next is due 2 s later → 5 s quiet.
+		// one retransmission at 1 s, the next is due 2 s later → 6 s quiet.
 		{"retransmitting client is not silent", stateConfig{}, []step{hello(0), flight(10 * ms), rehello(1 * sec), up(1*sec, "handshake", "0")},
-			verdict.Rejected, "silence", 6 * sec},
+			verdict.Rejected, "silence", 7 * sec},
 		// A Finished the proxy dropped never reached the server: only its
 		// retransmission did, and the server then completed.
 		{"Finished lost on the way, then delivered", stateConfig{}, []step{hello(0), flight(10 * ms), proxied(50*ms, "handshake", "1"), proxied(250*ms, "handshake", "1"), up(250*ms, "handshake", "1"), done(260 * ms), reg(300 * ms)},
 			verdict.Accepted, "register", 300 * ms},
 		// The server's own retransmissions are not the SUT speaking.
 		{"server retransmissions do not reset silence", stateConfig{}, []step{hello(0), flight(10 * ms), down(1 * sec), down(2 * sec)},
-			verdict.Rejected, "silence", 3010 * ms},
+			verdict.Rejected, "silence", 4010 * ms},
 		// A client whose records arrive late (1 s of latency each way) is
 		// not judged silent before its answer arrives.
 		{"slow path accepted", stateConfig{}, []step{hello(1 * sec), flight(1010 * ms), rehello(2 * sec), up(2*sec, "handshake", "0"), up(3*sec, "handshake", "1"), done(3010 * ms), reg(4 * sec)},
