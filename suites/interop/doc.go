@@ -7,9 +7,14 @@
 // refuses the clients it must refuse (wrong PSK, wrong CN, untrusted CA,
 // expired certificate), recording how.
 //
-// The suite is `go test ./suites/interop` (label "interop"). It needs Java
-// 17 and Maven (process mode; the first run builds the peers, see package
-// peers/leshan) or a Docker engine (container mode); with neither it
-// skips, unless CI is set, when it fails. LWM2M_CONFORM_LESHAN_MODE picks
-// process, container or auto (the default).
+// The suite is `go test ./suites/interop` (label "interop"). The first run
+// builds the peers with Java 17 and Maven (see package peers/leshan); they
+// run as JVMs (process mode) or in containers of a Docker engine
+// (container mode); LWM2M_CONFORM_LESHAN_MODE picks process, container or
+// auto (the default: containers when an engine answers). Where the peers
+// cannot run it skips, unless CI is set, when it fails. With
+// LWM2M_CONFORM_INTEROP_EVIDENCE set, the peers' working directories (their
+// whole logs) stay there. The suite also runs itself in a child process and
+// interrupts it (SIGINT, SIGKILL), checking that no container, network,
+// volume or JVM of the child is left.
 package interop
