@@ -54,8 +54,9 @@ clean:
 	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +
 
 # Interop with Eclipse Leshan: the reference client against Leshan's server
-# and bootstrap server. The first run builds the Leshan peers with Java 17 +
-# Maven into ~/.cache/lwm2m-conform/leshan; they then run as JVMs
+# and bootstrap server. The first run builds the Leshan peers with Maven
+# (in a container if there is no mvn) into ~/.cache/lwm2m-conform/leshan;
+# they then run as JVMs
 # (LESHAN_MODE=process) or as containers of a Docker engine
 # (LESHAN_MODE=container: Docker, Docker Desktop or Podman's Docker API; the
 # image is built once from the same jars). auto: containers when an engine

@@ -107,6 +107,16 @@ else
   log "$JRE built in $(( $(date +%s) - t )) s"
 fi
 
+MAVEN=localhost/lwm2m-conform/maven:17
+if podman image exists "$MAVEN"; then
+  log "$MAVEN is there (kept from an earlier run)"
+else
+  t=$(date +%s)
+  podman build --network host --build-arg BASE_IMAGE="$JRE" --build-arg MIRROR="$mirror" \
+    -t "$MAVEN" -f "$here/../docker/maven.Dockerfile" "$here/../docker" >&2
+  log "$MAVEN built in $(( $(date +%s) - t )) s"
+fi
+
 # The Docker CLI in an image, for the harness image's docker-run SUT
 # profiles (docker/examples): this machine kind ships a static one.
 DOCKER_CLI=localhost/lwm2m-conform/docker-cli:local
@@ -131,4 +141,5 @@ export TESTCONTAINERS_RYUK_DISABLED=true
 export LWM2M_CONFORM_LESHAN_BASE_IMAGE=$JRE
 export LWM2M_CONFORM_HARNESS_BASE_IMAGE=$MINBASE
 export LWM2M_CONFORM_DOCKER_CLI_IMAGE=$DOCKER_CLI
+export LWM2M_CONFORM_MAVEN_IMAGE=$MAVEN
 EOF

@@ -157,7 +157,7 @@ func ensureImage(ctx context.Context, cacheDir string, log io.Writer) (string, e
 			return "", err
 		}
 	}
-	jars, err := Fetch(ctx, cacheDir)
+	jars, err := fetchForContainer(ctx, cacheDir, log)
 	if err != nil {
 		return "", err
 	}

@@ -291,3 +291,58 @@ func TestHelperHoldContainer(t *testing.T) {
 	fmt.Println("holding")
 	<-ctx.Done()
 }
+
+// TestContainerMavenWhereTheHostHasNone builds the peers with Maven in a
+// container, as container mode does on a machine without mvn, and checks
+// that this machine verified the same library jars as its own build.
+func TestContainerMavenWhereTheHostHasNone(t *testing.T) {
+	requireContainerMode(t)
+	ctx := testCtx(t, 10*time.Minute)
+	host, err := Fetch(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	// The host's local repository: CI's containers reach no repository.
+	src := filepath.Join(filepath.Dir(host.Dir), "m2")
+	err = filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		return copyFile(p, filepath.Join(cache, "m2", rel))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	var log bytes.Buffer
+	jars, err := fetchForContainer(ctx, cache, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(strings.TrimSpace(log.String()))
+	if !jars.Built || !strings.Contains(log.String(), "built by Maven in a container") {
+		t.Errorf("not built in a container: %+v, %q", jars, log.String())
+	}
+	libs := func(dir string) []string {
+		entries, err := readManifest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range entries {
+			if _, ok := libRel(e.rel); ok {
+				out = append(out, e.sum+" "+e.rel)
+			}
+		}
+		return out
+	}
+	got, want := libs(jars.Dir), libs(host.Dir)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("libraries differ from the host's build:\n%v\nwant\n%v", got, want)
+	}
+	if _, err := Fetch(ctx, cache); err != nil {
+		t.Errorf("Fetch does not take the container's build: %v", err)
+	}
+}
