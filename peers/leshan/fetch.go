@@ -30,7 +30,7 @@ type Jars struct {
 
 // ErrMavenMissing is returned when the peers must be built and mvn is not
 // on PATH.
-var ErrMavenMissing = errors.New("leshan: mvn not found in PATH: Maven and a Java 17 JDK are needed once to build the Leshan peers (container mode builds its image from that build)")
+var ErrMavenMissing = errors.New("leshan: mvn not found in PATH: Maven and a Java 17 JDK are needed once to build the Leshan peers (container mode runs Maven in a container instead)")
 
 // DefaultCacheDir is $XDG_CACHE_HOME/lwm2m-conform/leshan, or
 // ~/.cache/lwm2m-conform/leshan.
