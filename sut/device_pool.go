@@ -46,6 +46,16 @@ func startPool(p *Profile, o *DeviceOptions) (*devicePool, error) {
 		p: p, o: o, bsLog: events.NewLog(), devs: map[string]*device{},
 		free: make(chan *device, len(o.Endpoints)), closed: make(chan struct{}), stopped: make(chan struct{}),
 	}
+	// Every device exists before the server can hear from one: the
+	// server's goroutines read the map.
+	for _, ep := range o.Endpoints {
+		d, err := newDevice(pool, ep)
+		if err != nil {
+			pool.removeDirs()
+			return nil, err
+		}
+		pool.devs[ep] = d
+	}
 	pool.bs, err = servers.StartBootstrap(context.Background(), servers.BootstrapConfig{
 		Config:    servers.Config{Addr: o.Listen, DTLS: dtlsCfg, Events: pool.bsLog},
 		Provision: pool.provision,
@@ -55,6 +65,7 @@ func startPool(p *Profile, o *DeviceOptions) (*devicePool, error) {
 		Timeout: p.Timeouts.Start,
 	})
 	if err != nil {
+		pool.removeDirs()
 		return nil, fmt.Errorf("device mode: harness bootstrap server on %s: %w", o.Listen, err)
 	}
 	scheme := "coap://"
@@ -65,18 +76,22 @@ func startPool(p *Profile, o *DeviceOptions) (*devicePool, error) {
 	track(pool)
 	go pool.dispatch()
 	for _, ep := range o.Endpoints {
-		d, err := newDevice(pool, ep)
-		if err == nil && o.start != nil {
-			err = d.startProcess()
+		d := pool.devs[ep]
+		if o.start != nil {
+			if err := d.startProcess(); err != nil {
+				pool.Stop()
+				return nil, err
+			}
 		}
-		if err != nil {
-			pool.Stop()
-			return nil, err
-		}
-		pool.devs[ep] = d
 		pool.free <- d
 	}
 	return pool, nil
+}
+
+func (p *devicePool) removeDirs() {
+	for _, d := range p.devs {
+		os.RemoveAll(d.dir)
+	}
 }
 
 // bootstrapDTLS is the bootstrap server's security: the bootstrap account
@@ -215,9 +230,7 @@ func (p *devicePool) Stop() error {
 		if err := p.bs.Close(); err != nil && first == nil {
 			first = err
 		}
-		for _, d := range p.devs {
-			os.RemoveAll(d.dir)
-		}
+		p.removeDirs()
 		untrack(p)
 	})
 	return first
