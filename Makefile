@@ -23,7 +23,8 @@ test: build vet
 	$(GO) test -count=1 -timeout 15m ./...
 	@# The whole catalogue once more through the exec path (the reference
 	@# client as a separate process), as a third-party client would run.
-	$(BIN) run --sut fixtures/sut/reference-exec.yaml --out $$(mktemp -d)/exec-reports
+	@# Its reports go to a temporary directory, removed afterwards.
+	d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && $(BIN) run --sut fixtures/sut/reference-exec.yaml --out "$$d/exec-reports"
 
 # Materialise every PKI world of the catalogue into fixtures/generated/.
 fixtures: build
