@@ -12,6 +12,7 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
+import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
 import org.eclipse.leshan.client.object.Device;
 import org.eclipse.leshan.client.object.Security;
 import org.eclipse.leshan.client.object.Server;
@@ -35,7 +36,7 @@ public final class ClientPeer {
     static final String CF_FILE = "Californium3.client.properties";
 
     private static final List<String> FLAGS = List.of("-u", "-n", "-lt", "-i", "-p", "-ccert", "-cprik", "-scert",
-            "-cu", "-ts", "-cid", "-c");
+            "-cu", "-ts", "-cid", "-c", "-rwt");
     private static final String USAGE = String.join("\n", //
             "Usage: client -n ENDPOINT [flags]  (a Leshan " + Versions.LESHAN + " LwM2M client)", //
             "  -u URI        server URI (default coap://localhost:5683)", //
@@ -50,6 +51,7 @@ public final class ClientPeer {
             "  -ts FILE|DIR  trust store, PEM/DER file or directory", //
             "  -cid on|off|N DTLS Connection ID (default off)", //
             "  -c SUITES     comma-separated cipher suite names, e.g. TLS_PSK_WITH_AES_128_CCM_8", //
+            "  -rwt MS       wait before retrying a failed bootstrap or registration (Leshan's default 600000)", //
             "  -h, --help    this help");
 
     private ClientPeer() {
@@ -141,6 +143,13 @@ public final class ClientPeer {
         endpoints.setConfiguration(cfg);
 
         LeshanClientBuilder builder = new LeshanClientBuilder(ep);
+        if (a.has("-rwt")) {
+            // Leshan retries a failed bootstrap, and a registration failing
+            // right after one, only after this wait (10 min by default).
+            DefaultRegistrationEngineFactory engine = new DefaultRegistrationEngineFactory();
+            engine.setRetryWaitingTimeInMs((int) a.number("-rwt", 600000));
+            builder.setRegistrationEngineFactory(engine);
+        }
         builder.setObjects(init.createAll());
         builder.setEndpointsProviders(endpoints.build());
         if (a.has("-ts")) {
