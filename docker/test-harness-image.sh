@@ -65,7 +65,7 @@ mkdir -p "$root/docker-run"
 t3=$(date +%s)
 "$engine" run --rm --label "$label" -v "$sock:/var/run/docker.sock" -v "$root/docker-run:/reports" \
   -v "$PWD/docker/examples:/sut:ro" -e SUT_IMAGE="$tag" \
-  "$tag-docker" run --sut /sut/reference-docker.yaml --label validity --out /reports
+  "$tag-docker" run --sut /sut/reference-docker.yaml --label validity --parallel 1 --out /reports
 t4=$(date +%s)
 check "$root/docker-run" 24
 sleep 2
