@@ -46,7 +46,7 @@ func TestESTCasesAgainstReference(t *testing.T) {
 	for i, w := range want {
 		got := res[i]
 		if got.Verdict == verdict.Fail || got.Observation.Outcome != w.outcome || got.Observation.DecidedBy != w.by {
-			t.Errorf("%s: %s %+v, want %s by %s\n%s", got.Case.ID, got.Verdict, got.Observation, w.outcome, w.by, got.Reason)
+			t.Errorf("%s: %s %+v, want %s by %s\n%s\n%s", got.Case.ID, got.Verdict, got.Observation, w.outcome, w.by, got.Reason, timelineOf(got.Events))
 		}
 	}
 	peers := map[string]int{}
@@ -66,6 +66,16 @@ func TestESTCasesAgainstReference(t *testing.T) {
 			t.Errorf("evidence %s: %v", f, err)
 		}
 	}
+}
+
+func timelineOf(evs []events.Event) string {
+	var b strings.Builder
+	for _, e := range evs {
+		if e.Kind != events.Record {
+			b.WriteString(e.Time.Format("15:04:05.000") + " " + e.Fields[harnessPeer] + " " + string(e.Kind) + " " + e.Summary + "\n")
+		}
+	}
+	return b.String()
 }
 
 type noESTAdapter struct{ sut.Adapter }
