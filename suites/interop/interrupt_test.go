@@ -64,7 +64,7 @@ func interruptChild(sig syscall.Signal) (output string, pid int, tag string) {
 	go func() { exited <- cmd.Wait() }()
 	DeferCleanup(func() { _ = syscall.Kill(-pid, syscall.SIGKILL) })
 
-	Eventually(out.String).WithTimeout(3*time.Minute).WithPolling(100*time.Millisecond).Should(ContainSubstring("servers up"))
+	Eventually(out.String).WithTimeout(3 * time.Minute).WithPolling(100 * time.Millisecond).Should(ContainSubstring("servers up"))
 	Expect(len(peersOf(pid, tag))).To(BeNumerically(">=", 2), "the child's Leshan peers:\n%s", out.String())
 	Expect(syscall.Kill(-pid, sig)).To(Succeed())
 	select {
