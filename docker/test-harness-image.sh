@@ -42,6 +42,9 @@ no_leftovers() {
   [ -z "$left" ] || { echo "harness image: containers left: $left" >&2; "$engine" ps -a >&2; exit 1; }
 }
 
+# The previous build's images, so that rebuilds do not pile up untagged.
+"$engine" rmi -f "$tag" "$tag-docker" >/dev/null 2>&1 || true
+
 t0=$(date +%s)
 docker/build-harness-image.sh "$tag" >/dev/null
 t1=$(date +%s)
