@@ -2,6 +2,13 @@ package runner
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -48,11 +55,16 @@ func loadAdapter(t *testing.T, path string) sut.Adapter {
 // command (a shell script: $0 the harness, $1 the device directory, $2
 // the bootstrap URI, $3 the endpoint).
 func deviceProfile(t *testing.T, endpoints, start, reset string) string {
+	return securedDeviceProfile(t, `{listen: "127.0.0.1:0"}`, endpoints, start, reset)
+}
+
+// securedDeviceProfile is deviceProfile with bootstrap_server given.
+func securedDeviceProfile(t *testing.T, bootstrapServer, endpoints, start, reset string) string {
 	t.Helper()
 	yaml := `name: scripted-device
 device:
   endpoints: [` + endpoints + `]
-  bootstrap_server: {listen: "127.0.0.1:0"}
+  bootstrap_server: ` + bootstrapServer + `
   return_timeout: 2s
   start: [sh, -c, '` + start + `', "{{.Harness}}", "{{.Dir}}", "{{.BootstrapURI}}", "{{.Endpoint}}"]
 `
@@ -232,5 +244,68 @@ func TestDeviceThatDoesNothingNeverPasses(t *testing.T) {
 	}
 	if w := notes(res.Events, "device"); len(w) < 2 || !strings.Contains(w[1], "waiting for the device's Bootstrap-Request") {
 		t.Errorf("timeline: %v", w)
+	}
+}
+
+// writeCert writes a self-signed P-256 certificate and its PKCS#8 key as
+// PEM files into dir.
+func writeCert(t *testing.T, dir, name string) (cert, key string) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), DNSNames: []string{"localhost"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p8, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, key = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+"-key.pem")
+	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cert, key
+}
+
+// The factory bootstrap account may be PSK or certificate: the harness
+// bootstrap server speaks DTLS with the credentials the profile declares,
+// and the bootstrap PSK never reaches the reports.
+func TestDeviceBootstrapAccountSecurity(t *testing.T) {
+	t.Setenv(sut.HarnessEnv, harnessBinary(t))
+	dir := t.TempDir()
+	bsCert, bsKey := writeCert(t, dir, "bootstrap-server")
+	devCert, devKey := writeCert(t, dir, "device")
+	const pskHex = "5c2f7e0b9a41d8e3a7c60f1b2d9e8a47"
+	client := `"$0" client --bootstrap --server="$2" --endpoint="$3" --flight-interval=200ms --log-level=info `
+	for name, c := range map[string]struct{ server, flags string }{
+		"psk": {`{listen: "127.0.0.1:0", security: psk, psk_identity: factory-bs, psk_key: "` + pskHex + `"}`,
+			`--psk-identity=factory-bs --psk-key=` + pskHex},
+		"cert": {`{listen: "127.0.0.1:0", security: cert, certificate: "` + bsCert + `", private_key: "` + bsKey + `"}`,
+			`--cert=` + devCert + ` --key=` + devKey + ` --server-cert=` + bsCert},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := loadAdapter(t, securedDeviceProfile(t, c.server, "secured-1", client+c.flags, ""))
+			r := &Runner{PKI: testPKI(t), Adapter: a}
+			res := r.RunAll(context.Background(), casesByID(t, "certusage/u3/spk-leaf/ts-absent/chain-full", "certusage/u3/spk-other-leaf/ts-absent/chain-full"), 1, nil)
+			for _, r := range res {
+				if r.Verdict != verdict.Pass {
+					t.Errorf("%s: %s %s\n%s", r.Case.ID, r.Verdict, r.Reason, r.SUTOutput)
+				}
+				if !strings.Contains(r.SUTCommand, "coaps://127.0.0.1:") {
+					t.Errorf("%s: device command %q, want a coaps:// bootstrap URI", r.Case.ID, r.SUTCommand)
+				}
+				if strings.Contains(r.SUTCommand+r.SUTOutput, pskHex) {
+					t.Errorf("%s: the bootstrap PSK is in the report", r.Case.ID)
+				}
+			}
+		})
 	}
 }
