@@ -86,8 +86,8 @@ func DeviceNotes(a sut.Adapter, results []verdict.Result) []string {
 	}
 	reasons := make([]string, 0, len(why))
 	for r, n := range why {
-		reasons = append(reasons, fmt.Sprintf("%d: %s", n, r))
+		reasons = append(reasons, fmt.Sprintf("%d× %s", n, r))
 	}
 	sort.Strings(reasons)
-	return append(notes, fmt.Sprintf("device mode: %d of %d cases SKIP, the bootstrap interface cannot provision them (%s)", total, len(results), strings.Join(reasons, "; ")))
+	return append(notes, fmt.Sprintf("device mode: %d of %d cases SKIP: %s", total, len(results), strings.Join(reasons, "; ")))
 }
