@@ -309,3 +309,26 @@ func TestDeviceBootstrapAccountSecurity(t *testing.T) {
 		})
 	}
 }
+
+// A restart scenario on a device is its reset: here the device keeps its
+// state in a file, so the restarted client resumes its DTLS session.
+func TestDeviceRestartScenarioIsAReset(t *testing.T) {
+	t.Setenv(sut.HarnessEnv, harnessBinary(t))
+	persistent := writePid(`$1`) + `exec "$0" client --bootstrap --server="$2" --endpoint="$3" --flight-interval=200ms --log-level=info --state="$1/state.json"`
+	path := deviceProfile(t, "persistent-1", persistent, `kill $(cat "$0/pid")`)
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = os.WriteFile(path, []byte(strings.Replace(string(data), "capabilities: {", "capabilities: {resumption: true, ", 1)), 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{PKI: testPKI(t), Adapter: loadAdapter(t, path)}
+	res := r.Run(context.Background(), casesByID(t, "resumption/restart")[0])
+	if res.Verdict != verdict.Pass {
+		t.Fatalf("%s %s\n%s", res.Verdict, res.Reason, res.SUTOutput)
+	}
+	if n := notes(res.Events, "device_reset"); len(n) == 0 || !strings.Contains(n[0], "restarts the SUT") {
+		t.Errorf("timeline reset notes %v", n)
+	}
+}

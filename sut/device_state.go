@@ -94,7 +94,7 @@ func (d *device) startProcess() error {
 			}
 		}
 		close(end)
-		if inst != nil {
+		if inst != nil && !again { // a reset's doing is no end of the device
 			inst.processEnded(proc.Err())
 		}
 	}()
