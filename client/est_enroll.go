@@ -145,7 +145,7 @@ func (m *estMode) pendingCSR() (*pendingEnroll, error) {
 	if m.pending != nil {
 		return m.pending, nil
 	}
-	key, err := est.NewKey()
+	key, err := m.enrollmentKey()
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ func (c *Client) trustFor(t target) []*x509.Certificate {
 	if t.sec.Mode != modeCertEST {
 		return c.opts.TrustStore
 	}
-	return append(append([]*x509.Certificate(nil), c.opts.TrustStore...), c.est.anchors()...)
+	return append(append([]*x509.Certificate(nil), c.opts.TrustStore...), c.est.modeAnchors()...)
 }
 
 // needsEST reports whether an account uses mode 4.

@@ -79,7 +79,7 @@ func (m *estMode) renewOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	csr, err := est.RenewalCSR(key, st.Cert)
+	csr, err := m.renewalCSR(key, st.Cert)
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,11 @@ const (
 	FaultCrash        Fault = "crash-after-handshake"
 	FaultSlow         Fault = "slow"
 	FaultExitAtStart  Fault = "exit-at-start"
+	// Security Mode 4 (EST) faults: est_faults.go.
+	FaultESTBeforeFinish Fault = "est-before-finish"
+	FaultESTReuseBSKey   Fault = "est-reuse-bootstrap-key"
+	FaultESTIgnoreCrts   Fault = "est-ignore-crts"
+	FaultESTNewSubject   Fault = "est-new-subject"
 )
 
 // FaultInfo is one row of the fault table.
@@ -55,6 +60,10 @@ var faultTable = []FaultInfo{
 	{FaultCrash, "die by SIGKILL right after the DTLS handshake, before Register (in-process: end with a simulated-SIGKILL error)", false},
 	{FaultSlow, "send every handshake datagram late by the fault delay (--fault-delay)", false},
 	{FaultExitAtStart, "exit with status 0 at start, before any network activity", false},
+	{FaultESTBeforeFinish, "EST: one enrollment attempt (/crts, /sen) on the bootstrap account's endpoint before bootstrapping, so before Bootstrap-Finish", false},
+	{FaultESTReuseBSKey, "EST: enrol the bootstrap certificate's key (/0/x/5 of the bootstrap account) instead of a fresh key pair", false},
+	{FaultESTIgnoreCrts, "EST: never install the /crts anchors as the trust store of mode 4 connections (they keep the previous trust; the answers are still checked against them)", false},
+	{FaultESTNewSubject, "EST: re-enrol (/sren) with a different Subject than the certificate being renewed", false},
 }
 
 // DefaultFaultDelay is the slow fault's delay when none is given.

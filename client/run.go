@@ -80,6 +80,9 @@ func (c *Client) runOnce(ctx context.Context) error {
 		if !c.hasBootstrapServer() {
 			return noAccountError(problems)
 		}
+		if err := c.est.enrollBeforeBootstrap(ctx); err != nil { // fault est-before-finish
+			return err
+		}
 		if err := c.bootstrap(ctx); err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ type cert struct {
 	dns    []string
 	ips    []net.IP
 	cn     string
+	p256   bool // an ECDSA P-256 key
 }
 
 // PKI is every certificate of the worlds, by "world/name".
@@ -36,7 +37,8 @@ func NewPKI(worlds []*certgen.World) (PKI, error) {
 			}
 			p[ref] = cert{ref: ref, ca: c.Kind == "root" || c.Kind == "intermediate", issuer: issuer,
 				valid:  c.Validity == "" || c.Validity == "valid",
-				window: c.NotBefore != "" || c.Lifetime != "", dns: c.DNS, ips: c.IPs, cn: c.Subject.CN}
+				window: c.NotBefore != "" || c.Lifetime != "", dns: c.DNS, ips: c.IPs, cn: c.Subject.CN,
+				p256: c.Key == "" || c.Key == "p256"}
 		}
 	}
 	return p, nil

@@ -19,10 +19,14 @@ type Prediction struct {
 // Fails reports whether the case must FAIL.
 func (p Prediction) Fails() bool { return len(p.Failed) > 0 }
 
-// Modelled reports whether Predict covers the case. An est case's
-// decision rests on the EST exchanges and its own checks, which no fault
-// of the table describes.
-func Modelled(c catalog.Case) bool { return c.EST == nil }
+// Modelled reports whether Predict covers case c for a client behaving
+// as b: every case outside the est area; an est case for the correct
+// client and the Security Mode 4 defects (est.go). What the other faults
+// do to a mode 4 client (a verifier fault on the bootstrap server's
+// connection, a crash after its handshake) is not predicted.
+func Modelled(b Behaviour, c catalog.Case) bool {
+	return c.EST == nil || b == Behaviour{} || b.est()
+}
 
 // Predict computes the outcome and the failed checks of a modelled case c
 // for a client behaving as b, from the case data and the check rules of
@@ -30,8 +34,11 @@ func Modelled(c catalog.Case) bool { return c.EST == nil }
 // case needs (a capability gap skips a case before the client runs, so no
 // fault changes it).
 func Predict(p PKI, b Behaviour, c catalog.Case) (Prediction, error) {
-	if !Modelled(c) {
+	if !Modelled(b, c) {
 		return Prediction{}, fmt.Errorf("%s: not modelled", c.ID)
+	}
+	if c.EST != nil {
+		return predictEST(p, b, c)
 	}
 	accept := c.Expect == catalog.Accept // the correct client decides as the table
 	if c.SUT.Mode == "cert" {
@@ -127,7 +134,7 @@ func isIP(s string) bool {
 func Expected(p PKI, b Behaviour, cases []catalog.Case) (map[string]Prediction, error) {
 	out := make(map[string]Prediction, len(cases))
 	for _, c := range cases {
-		if !Modelled(c) {
+		if !Modelled(b, c) {
 			continue
 		}
 		pr, err := Predict(p, b, c)
@@ -144,7 +151,7 @@ func Expected(p PKI, b Behaviour, cases []catalog.Case) (map[string]Prediction, 
 func Areas(p PKI, f Fault, all []catalog.Case) ([]string, error) {
 	var areas []string
 	for _, c := range all {
-		if !Modelled(c) {
+		if !Modelled(f.Does, c) {
 			continue
 		}
 		pr, err := Predict(p, f.Does, c)

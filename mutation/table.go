@@ -22,6 +22,17 @@ type Behaviour struct {
 	// Process defects.
 	CrashAfterHandshake bool // SIGKILL once a handshake completes
 	ExitAtStart         bool // exit 0 before any datagram
+	// Security Mode 4 defects (est.go); they touch nothing else.
+	ESTBeforeFinish bool // one enrollment attempt before bootstrapping
+	ESTReuseKey     bool // the CSR carries the bootstrap certificate's key
+	ESTIgnoreCrts   bool // mode 4 connections without the /crts anchors
+	ESTNewSubject   bool // the renewal CSR names another Subject
+}
+
+// est reports whether b is made of Security Mode 4 defects only.
+func (b Behaviour) est() bool {
+	e := Behaviour{ESTBeforeFinish: b.ESTBeforeFinish, ESTReuseKey: b.ESTReuseKey, ESTIgnoreCrts: b.ESTIgnoreCrts, ESTNewSubject: b.ESTNewSubject}
+	return b == e && e != Behaviour{}
 }
 
 // SNIMode is what goes into server_name.
@@ -80,6 +91,16 @@ var Table = []Fault{
 		Control: []string{"retransmission", "sni", "psk"}},
 	{Name: "exit-at-start", Meaning: "exits with status 0 before any network activity",
 		Does: Behaviour{ExitAtStart: true}},
+	// The EST faults act in Security Mode 4 only: the est cases they do
+	// not fail are the control.
+	{Name: "est-before-finish", Meaning: "makes one EST enrollment attempt before bootstrapping",
+		Does: Behaviour{ESTBeforeFinish: true}},
+	{Name: "est-reuse-bootstrap-key", Meaning: "enrols the bootstrap certificate's key",
+		Does: Behaviour{ESTReuseKey: true}},
+	{Name: "est-ignore-crts", Meaning: "never installs the /crts anchors for mode 4 connections",
+		Does: Behaviour{ESTIgnoreCrts: true}},
+	{Name: "est-new-subject", Meaning: "re-enrols with another Subject",
+		Does: Behaviour{ESTNewSubject: true}},
 }
 
 // Lookup returns the row of a fault.

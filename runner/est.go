@@ -22,18 +22,20 @@ func (cr *caseRun) executeEST(ctx context.Context) (verdict.Observation, error) 
 	}
 	if bt, ok := cr.Adapter.(sut.BootstrapTarget); !ok || !bt.BootstrapTargets() {
 		return verdict.Observation{}, &sut.SkipError{Reason: "the " + cr.Adapter.Name() +
-			" adapter cannot start its SUT knowing only a certificate-mode bootstrap account, which the est cases need"}
+			" adapter cannot start its SUT knowing only a certificate-mode bootstrap account, which the est cases need" +
+			" (an exec profile can when its templates name {{.Bootstrap}}, see fixtures/sut/README.md)"}
 	}
 	dir, cleanup, err := cr.caseDir()
 	if err != nil {
 		return verdict.Observation{}, err
 	}
 	defer cleanup()
-	p, err := startESTPeers(ctx, cr)
+	p, err := startESTPeers(ctx, cr, dir)
 	if err != nil {
 		return verdict.Observation{}, err
 	}
-	defer cr.mergeEST(p) // after the peers are closed (deferred later, so run earlier)
+	defer cr.mergeEST(p)         // after the peers are closed (deferred later, so run earlier)
+	defer cr.embedLwM2MKeys(dir) // the same: the LwM2M server's capture is complete then
 	defer p.close()
 	cr.srv = p.lw
 	if cr.target, err = target(cr.PKI, c, p.bs.Addr().Port, dir); err != nil {
@@ -44,7 +46,7 @@ func (cr *caseRun) executeEST(ctx context.Context) (verdict.Observation, error) 
 		cr.target.StateFile = filepath.Join(dir, "state.json")
 	}
 	if cr.res.EvidenceDir != "" {
-		cr.target.KeyLogFile = filepath.Join(dir, "sslkeylog.txt")
+		cr.target.KeyLogFile = filepath.Join(dir, sutKeyLogFile)
 	}
 	cr.target.Verbose = cr.Verbose
 	p.endpoint = cr.target.Endpoint

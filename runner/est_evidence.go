@@ -2,10 +2,49 @@ package runner
 
 import (
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/lwm2m-conform/lwm2m-conform/events"
+	"github.com/lwm2m-conform/lwm2m-conform/internal/pcapng"
+	"github.com/lwm2m-conform/lwm2m-conform/servers"
 )
+
+// lwm2mCaptureFile is the LwM2M server's capture in an est case; the
+// bootstrap and EST server's is captureFile, as a direct case's server.
+const lwm2mCaptureFile = "capture-lwm2m.pcapng"
+
+// estServerConfigs are the configurations of an est case's two servers,
+// as serverConfig makes them: with evidence on, both write the case's key
+// log, the bootstrap server (with EST) is captured in capture.pcapng and
+// the LwM2M server in capture-lwm2m.pcapng.
+func (cr *caseRun) estServerConfigs(bsDTLS, lwDTLS *servers.DTLS, dir string) (bs, lw servers.Config) {
+	bs = cr.serverConfig(bsDTLS, dir)
+	lw = servers.Config{DTLS: lwDTLS, Logger: cr.Logger}
+	if cr.res.EvidenceDir != "" {
+		lwDTLS.KeyLogWriter = bsDTLS.KeyLogWriter
+		lw.CapturePath = filepath.Join(dir, lwm2mCaptureFile)
+	}
+	return bs, lw
+}
+
+// embedLwM2MKeys puts the case's key log into the LwM2M server's capture
+// once that server is closed (writeEvidence does capture.pcapng).
+func (cr *caseRun) embedLwM2MKeys(dir string) {
+	if cr.res.EvidenceDir == "" {
+		return
+	}
+	keys, err := os.ReadFile(filepath.Join(dir, keyLogFile))
+	if err == nil {
+		err = pcapng.EmbedKeyLog(filepath.Join(dir, lwm2mCaptureFile), keys)
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		cr.log.Add(events.Event{Time: time.Now(), Kind: events.Note, Summary: "evidence: " + err.Error(), Fields: map[string]string{"what": "evidence_error"}})
+	}
+}
 
 // writeESTEvidence puts the case CA, every CSR the EST server received
 // and every certificate it issued into the case's evidence directory

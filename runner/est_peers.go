@@ -66,7 +66,9 @@ func estConfig(e *catalog.EST, ca *est.CA, log *events.Log) est.Config {
 
 // startESTPeers starts the LwM2M server, then the bootstrap server that
 // points the SUT to it.
-func startESTPeers(ctx context.Context, cr *caseRun) (*estPeers, error) {
+// With evidence on, each server captures its socket and both log their
+// session keys to the case's key log (estServerConfigs).
+func startESTPeers(ctx context.Context, cr *caseRun, dir string) (*estPeers, error) {
 	c := cr.c
 	p := &estPeers{bsLog: events.NewLog(), lwLog: events.NewLog()}
 	var err error
@@ -93,14 +95,16 @@ func startESTPeers(ctx context.Context, cr *caseRun) (*estPeers, error) {
 		}
 	}
 	lwDTLS := &servers.DTLS{Certificate: &lwCert, RequireClientCert: true, FlightInterval: cr.caps.FlightInterval, HandshakeTimeout: bound}
-	if p.lw, err = servers.StartLwM2M(ctx, servers.Config{DTLS: lwDTLS, Events: p.lwLog, Logger: cr.Logger}); err != nil {
+	bsCfg, lwCfg := cr.estServerConfigs(bsDTLS, lwDTLS, dir)
+	bsCfg.Events, lwCfg.Events = p.bsLog, p.lwLog
+	if p.lw, err = servers.StartLwM2M(ctx, lwCfg); err != nil {
 		p.close()
 		return nil, fmt.Errorf("harness LwM2M server: %w", err)
 	}
 	lwURI := "coaps://" + net.JoinHostPort(c.SUT.Host, strconv.Itoa(p.lw.Addr().Port))
 	lifetime := time.Duration(c.SUT.Lifetime) * time.Second
 	p.bs, err = servers.StartBootstrap(ctx, servers.BootstrapConfig{
-		Config: servers.Config{DTLS: bsDTLS, Events: p.bsLog, Logger: cr.Logger},
+		Config: bsCfg,
 		Provision: func(ep string) ([]servers.BootstrapWrite, error) {
 			if ep != p.endpoint {
 				return nil, fmt.Errorf("unexpected endpoint %q (the case's is %q)", ep, p.endpoint)

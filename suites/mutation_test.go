@@ -60,7 +60,7 @@ var _ = Describe("mutation: each client fault fails exactly its computed cases",
 		It(f.Name, func(ctx SpecContext) {
 			areas, err := mutation.Areas(pki, f, fx.Catalogue.Select())
 			Expect(err).NotTo(HaveOccurred())
-			cases := casesIn(areas)
+			cases := casesIn(f.Does, areas)
 			want, err := mutation.Expected(pki, f.Does, cases)
 			Expect(err).NotTo(HaveOccurred())
 
@@ -113,11 +113,12 @@ var _ = Describe("mutation: each client fault fails exactly its computed cases",
 	})
 })
 
-// casesIn returns the modelled cases of the areas, in catalogue order.
-func casesIn(areas []string) []catalog.Case {
+// casesIn returns the cases of the areas modelled for b, in catalogue
+// order.
+func casesIn(b mutation.Behaviour, areas []string) []catalog.Case {
 	var out []catalog.Case
 	for _, c := range fx.Catalogue.Select() {
-		if slices.Contains(areas, c.Area) && mutation.Modelled(c) {
+		if slices.Contains(areas, c.Area) && mutation.Modelled(b, c) {
 			out = append(out, c)
 		}
 	}

@@ -14,7 +14,11 @@ var Outcomes = []string{"accepted", "rejected", "refused", "crashed", "timeout",
 
 // CheckNames are the checks of a case a baseline entry may list as
 // failing, in the order reports show them.
-var CheckNames = []string{"decision", "sni", "suites", "weak-suites", "cid", "same-session", "resumed", "stay-alive", "cert-profile"}
+var CheckNames = []string{"decision", "sni", "suites", "weak-suites", "cid", "same-session", "resumed", "stay-alive", "cert-profile",
+	// The est cases' (runner/est_checks.go).
+	"est-order", "est-path", "est-csr", "est-csr-key", "est-csr-cn", "est-fresh-key", "est-issued-cert",
+	"est-retry-wait", "est-retry-csr", "est-block2", "est-sren-timing", "est-sren-subject", "est-sren-auth",
+	"est-sren-key", "est-no-new-enroll"}
 
 // CheckDecision is the check of the accept/reject decision, the one an
 // entry that lists no checks pins.

@@ -39,7 +39,7 @@ func TestBaselineEntryErrors(t *testing.T) {
 	cases := []struct{ name, body, want string }{
 		{"missing outcome", entry("reason: r"), ":3: baseline[0]: case a/b: missing outcome, the observed outcome the deviation pins (one of accepted, rejected, refused, crashed, timeout, error, inconclusive)"},
 		{"unknown outcome", entry("outcome: hang, reason: r"), `:3: baseline[0].outcome: unknown outcome "hang" (want one of accepted, rejected, refused, crashed, timeout, error, inconclusive)`},
-		{"unknown check", entry("outcome: accepted, checks: [decision, snii], reason: r"), `:3: baseline[0].checks[1]: unknown value "snii" (want one of decision, sni, suites, weak-suites, cid, same-session, resumed, stay-alive, cert-profile)`},
+		{"unknown check", entry("outcome: accepted, checks: [decision, snii], reason: r"), `:3: baseline[0].checks[1]: unknown value "snii" (want one of decision, sni, suites, weak-suites, cid, same-session, resumed, stay-alive, cert-profile, est-order, est-path, est-csr, est-csr-key, est-csr-cn, est-fresh-key, est-issued-cert, est-retry-wait, est-retry-csr, est-block2, est-sren-timing, est-sren-subject, est-sren-auth, est-sren-key, est-no-new-enroll)`},
 		{"check twice", entry("outcome: accepted, checks: [sni, sni], reason: r"), `:3: baseline[0].checks[1]: "sni" is listed twice`},
 		{"no check", entry("outcome: accepted, checks: [], reason: r"), ":3: baseline[0].checks: must name at least one failing check"},
 		{"checks not a list", entry("outcome: accepted, checks: sni, reason: r"), ":3: baseline[0].checks: must be a list"},
@@ -109,5 +109,15 @@ func TestModesCapability(t *testing.T) {
 		if _, err := LoadProfile(path); err == nil || err.Error() != path+want {
 			t.Errorf("error = %v\nwant %s", err, path+want)
 		}
+	}
+}
+
+// A baseline may pin the est checks, e.g. a client that enrols its
+// bootstrap key.
+func TestBaselinePinsESTChecks(t *testing.T) {
+	p := mustLoad(t, "command: [x]\nbaseline:\n  - {case: est/csr/form, outcome: accepted, checks: [est-fresh-key, est-csr-key], reason: r}\n")
+	d := p.Baseline["est/csr/form"]
+	if !d.Matches("accepted", "", []string{"est-csr-key", "est-fresh-key"}) || d.Matches("accepted", "", []string{"est-fresh-key"}) {
+		t.Fatalf("deviation %+v", d)
 	}
 }

@@ -45,6 +45,20 @@ type TemplateData struct {
 	Lifetime       string // registration lifetime like "4s"; "" = the client's default
 	StateFile      string // absolute; "" when the case needs no persistence
 
+	// Bootstrap is true when .ServerURI is a bootstrap server (est cases):
+	// the credentials are the bootstrap account's, and the client gets
+	// its server accounts from it, one in Security Mode 4.
+	Bootstrap bool
+	// ESTStateFile is where the client persists its EST state (key,
+	// certificate, /crts anchors): .StateFile with ".est" appended, "" when
+	// the case needs no persistence.
+	ESTStateFile string
+	// ESTNominalUsage and ESTMaxMargin are the re-enrollment policy the
+	// harness judges /sren timing by: seed 002 §10.3.3.1's default, "0.9"
+	// and "720h" (30 days).
+	ESTNominalUsage string
+	ESTMaxMargin    string
+
 	KeyLogFile string // absolute; "" when no key log is wanted
 	Dir        string // the case directory, absolute
 	Verbose    bool
@@ -91,6 +105,7 @@ func newTemplateData(t Target, profileDir string, dry bool) (*TemplateData, erro
 		SNI:            t.SNI,
 		CipherSuites:   cipherSuiteList(t.CipherSuites),
 		CID:            t.ConnectionID,
+		Bootstrap:      t.Bootstrap,
 		Dir:            files.dir,
 		Verbose:        t.Verbose,
 		Files:          files,
@@ -108,6 +123,10 @@ func newTemplateData(t Target, profileDir string, dry bool) (*TemplateData, erro
 			return nil, fmt.Errorf("state file: %w", err)
 		}
 	}
+	if d.StateFile != "" {
+		d.ESTStateFile = d.StateFile + ".est"
+	}
+	d.ESTNominalUsage, d.ESTMaxMargin = estNominalUsage, estMaxMargin
 	if t.KeyLogFile != "" {
 		if d.KeyLogFile, err = filepath.Abs(t.KeyLogFile); err != nil {
 			return nil, fmt.Errorf("key log file: %w", err)
@@ -120,6 +139,12 @@ func newTemplateData(t Target, profileDir string, dry bool) (*TemplateData, erro
 	}
 	return d, nil
 }
+
+// The re-enrollment policy of .ESTNominalUsage and .ESTMaxMargin.
+const (
+	estNominalUsage = "0.9"
+	estMaxMargin    = "720h"
+)
 
 func harnessPath() (string, error) {
 	if p := os.Getenv(HarnessEnv); p != "" {

@@ -16,9 +16,15 @@ const (
 	CheckCertProfile = "cert-profile" // the SUT's own certificate against its profile
 )
 
+// ESTCheckNames are the checks of the est cases (runner/est_checks.go),
+// in the order the runner judges them.
+var ESTCheckNames = []string{"est-order", "est-path", "est-csr", "est-csr-key", "est-csr-cn", "est-fresh-key",
+	"est-issued-cert", "est-retry-wait", "est-retry-csr", "est-block2", "est-sren-timing", "est-sren-subject",
+	"est-sren-auth", "est-sren-key", "est-no-new-enroll"}
+
 // CheckNames lists every check name.
-var CheckNames = []string{CheckDecision, CheckSNI, CheckSuites, CheckWeakSuites, CheckCID,
-	CheckSameSession, CheckResumed, CheckStayAlive, CheckCertProfile}
+var CheckNames = append([]string{CheckDecision, CheckSNI, CheckSuites, CheckWeakSuites, CheckCID,
+	CheckSameSession, CheckResumed, CheckStayAlive, CheckCertProfile}, ESTCheckNames...)
 
 // Check is one judged expectation of a case, with its own basis and source.
 type Check struct {

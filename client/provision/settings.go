@@ -40,6 +40,13 @@ type Settings struct {
 	InsecureAnyServer bool          `yaml:"insecure-accept-any-server"` // alias of faults: [accept-any]
 	Faults            []string      `yaml:"faults"`                     // deliberate defects, see client.KnownFaults
 	FaultDelay        time.Duration `yaml:"fault-delay"`                // the slow fault's delay
+	// Security Mode 4 (EST): the re-enrollment policy (seed 002 §10.3.3.3,
+	// nominal_usage and max_margin), where the EST state persists, and
+	// whether to discover the EST resources first.
+	ESTNominalUsage   float64       `yaml:"est-nominal-usage"`
+	ESTMaxMargin      time.Duration `yaml:"est-max-margin"`
+	ESTState          string        `yaml:"est-state"`
+	ESTDiscovery      bool          `yaml:"est-discovery"`
 	LogFormat         string        `yaml:"log-format"`
 	LogLevel          string        `yaml:"log-level"`
 	ExitAfterRegister bool          `yaml:"exit-after-register"`
@@ -54,6 +61,8 @@ func Defaults() Settings {
 		HandshakeTimeout: 10 * time.Second,
 		FlightInterval:   time.Second,
 		RequestTimeout:   93 * time.Second,
+		ESTNominalUsage:  0.9,                 // seed 002 §10.3.3.1's default
+		ESTMaxMargin:     30 * 24 * time.Hour, // the same
 		LogFormat:        "text",
 		LogLevel:         "info",
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lwm2m-conform/lwm2m-conform/client"
+	"github.com/lwm2m-conform/lwm2m-conform/client/est"
 	"github.com/lwm2m-conform/lwm2m-conform/client/provision"
 )
 
@@ -59,6 +60,10 @@ func clientFlags(s *provision.Settings, config *string) *flag.FlagSet {
 	fs.DurationVar(&s.AckTimeout, "ack-timeout", s.AckTimeout, "CoAP ACK_TIMEOUT for confirmable requests (0 = RFC 7252's 2s)")
 	fs.IntVar(&s.MaxPSKLen, "max-psk-len", s.MaxPSKLen, "refuse PSKs longer than this many bytes, like an mbed TLS build's MBEDTLS_PSK_MAX_LEN (0 = no limit)")
 	fs.DurationVar(&s.RequestTimeout, "request-timeout", s.RequestTimeout, "give up a CoAP request (and reconnect) after this long; default is CoAP's MAX_TRANSMIT_WAIT")
+	fs.Float64Var(&s.ESTNominalUsage, "est-nominal-usage", s.ESTNominalUsage, "Security Mode 4: re-enrol (/sren) after this `fraction` of the time from provisioning to expiry")
+	fs.DurationVar(&s.ESTMaxMargin, "est-max-margin", s.ESTMaxMargin, "Security Mode 4: re-enrol at the latest this long before expiry, unless --est-nominal-usage comes later")
+	fs.StringVar(&s.ESTState, "est-state", s.ESTState, "Security Mode 4: EST state `file` (key, certificate, /crts anchors; mode 0600); default: --state with .est appended, else memory only")
+	fs.BoolVar(&s.ESTDiscovery, "est-discovery", s.ESTDiscovery, "Security Mode 4: discover the EST resources (GET /.well-known/core?rt=ace.est*) before using them")
 	fs.Var(&faultFlag{&s.Faults, false}, "fault", "DELIBERATELY BROKEN: switch on the fault `name` (repeatable, or a comma list; listed below)")
 	fs.DurationVar(&s.FaultDelay, "fault-delay", s.FaultDelay, "how late the slow fault sends each handshake datagram")
 	fs.BoolVar(&s.InsecureAnyServer, "insecure-accept-any-server", s.InsecureAnyServer, "DELIBERATELY BROKEN: alias of --fault accept-any")
@@ -139,6 +144,10 @@ func clientCommand(args []string, stdout, stderr io.Writer) error {
 	if err := client.CheckFaults(faults); err != nil {
 		return usageError(stderr, fmt.Errorf("--fault: %v", err))
 	}
+	estPolicy := est.Policy{NominalUsage: s.ESTNominalUsage, MaxMargin: s.ESTMaxMargin}
+	if err := estPolicy.Validate(); err != nil {
+		return usageError(stderr, fmt.Errorf("--est-nominal-usage, --est-max-margin: %v", err))
+	}
 	prov, err := provision.Build(s)
 	if err != nil {
 		return usageError(stderr, err)
@@ -173,6 +182,7 @@ func clientCommand(args []string, stdout, stderr io.Writer) error {
 		FaultDelay:        s.FaultDelay,
 		Die:               dieNow,
 		DeregisterTimeout: cliDeregisterTimeout,
+		EST:               client.ESTOptions{Policy: estPolicy, Discovery: s.ESTDiscovery, StateFile: s.ESTState},
 		OnRegistered: func(ssid uint16, location string) {
 			registered.Store(true)
 			if s.ExitAfterRegister {
