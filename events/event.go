@@ -87,6 +87,17 @@ func (l *Log) Events() []Event {
 	return append([]Event(nil), l.events...)
 }
 
+// Since returns a copy of the events from index n on: a follower of a
+// long log keeps its place instead of copying it all at each change.
+func (l *Log) Since(n int) []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n >= len(l.events) {
+		return nil
+	}
+	return append([]Event(nil), l.events[n:]...)
+}
+
 // Changed returns a channel closed at the next Add.
 func (l *Log) Changed() <-chan struct{} {
 	l.mu.Lock()

@@ -148,10 +148,10 @@ func (p *devicePool) dispatch() {
 	fed := 0
 	for {
 		changed := p.bsLog.Changed()
-		evs := p.bsLog.Events()
-		for ; fed < len(evs); fed++ {
-			if d := p.devs[evs[fed].Fields["ep"]]; d != nil {
-				d.serverEvent(evs[fed])
+		for _, e := range p.bsLog.Since(fed) {
+			fed++
+			if d := p.devs[e.Fields["ep"]]; d != nil {
+				d.serverEvent(e)
 			}
 		}
 		select {
