@@ -41,7 +41,7 @@ func (cr *caseRun) executeEST(ctx context.Context) (verdict.Observation, error) 
 	if cr.target, err = target(cr.PKI, c, p.bs.Addr().Port, dir); err != nil {
 		return verdict.Observation{}, err
 	}
-	cr.target.Bootstrap = true
+	cr.target.Bootstrap, cr.target.Mode4URI = true, p.lwURI
 	if c.Scenario == "restart" {
 		cr.target.StateFile = filepath.Join(dir, "state.json")
 	}

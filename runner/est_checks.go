@@ -42,7 +42,7 @@ func estChecks(c catalog.Case, evs []events.Event) []verdict.Check {
 	}
 	bs := byPeer(evs, peerBootstrap)
 	fns := map[string]func() []verdict.Check{
-		"order":         func() []verdict.Check { return one(checkESTOrder(bs)) },
+		"order":         func() []verdict.Check { return one(checkESTOrder(byPeer(evs, peerBootstrap, peerProvisioning))) },
 		"path":          func() []verdict.Check { return one(checkESTPath(bs)) },
 		"csr":           func() []verdict.Check { return checkCSR(bs, endpointName(c.ID)) },
 		"fresh-key":     func() []verdict.Check { return one(checkFreshKey(evs, bs)) },
@@ -357,7 +357,7 @@ func checkNoNewEnroll(evs []events.Event) verdict.Check {
 		if e.Fields[harnessPeer] == peerBootstrap && e.Fields["what"] == "est" && (e.Fields["op"] == "sen" || e.Fields["op"] == "crts") {
 			return check(name, verdict.Fail, catalog.BasisSeed, srcNoNewSen, "after the restart the SUT asked "+e.Fields["method"]+" "+e.Fields["path"]+" again")
 		}
-		if e.Kind == events.BootstrapReq && e.Fields[harnessPeer] == peerBootstrap {
+		if e.Kind == events.BootstrapReq && (e.Fields[harnessPeer] == peerBootstrap || e.Fields[harnessPeer] == peerProvisioning) {
 			return check(name, verdict.Fail, catalog.BasisSeed, srcNoNewSen, "after the restart the SUT bootstrapped again")
 		}
 	}

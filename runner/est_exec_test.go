@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lwm2m-conform/lwm2m-conform/events"
 	"github.com/lwm2m-conform/lwm2m-conform/sut"
 	"github.com/lwm2m-conform/lwm2m-conform/verdict"
 )
@@ -57,5 +58,34 @@ func TestESTExecProfileWithoutBootstrapIsSkipped(t *testing.T) {
 	res := r.Run(context.Background(), estCases(t, "est/enroll/after-finish")[0])
 	if res.Verdict != verdict.Skip || !strings.Contains(res.Reason, "certificate-mode bootstrap account") || !strings.Contains(res.Reason, "{{.Bootstrap}}") {
 		t.Fatalf("%s %q", res.Verdict, res.Reason)
+	}
+}
+
+// The shipped reference-bootstrap profile: the client starts knowing only
+// the adapter's NoSec bootstrap account, which writes the case's bootstrap
+// account and the mode 4 one; the client enrols after that
+// Bootstrap-Finish, which the order check reads from the merged timeline.
+func TestESTThroughBootstrapProfile(t *testing.T) {
+	t.Setenv(sut.HarnessEnv, harnessBinary(t))
+	r := &Runner{PKI: testPKI(t), Adapter: loadAdapter(t, "../fixtures/sut/reference-bootstrap.yaml")}
+	res := r.RunAll(context.Background(), estCases(t, "est/enroll/after-finish", "est/restart/no-new-enroll"), 2, nil)
+	for _, got := range res {
+		if got.Verdict != verdict.Pass || got.Observation.Outcome != verdict.Accepted {
+			t.Errorf("%s: %s %s\n%s", got.Case.ID, got.Verdict, got.Reason, got.SUTOutput)
+		}
+		if !strings.Contains(got.SUTCommand, " --bootstrap --server=coap://127.0.0.1:") {
+			t.Errorf("%s: command %q", got.Case.ID, got.SUTCommand)
+		}
+		finish := false
+		for _, e := range got.Events {
+			finish = finish || e.Fields[harnessPeer] == peerProvisioning && e.Kind == events.BootstrapDone
+		}
+		order := false
+		for _, c := range got.Checks {
+			order = order || c.Name == "est-order" && c.Verdict == verdict.Pass
+		}
+		if !finish || !order {
+			t.Errorf("%s: provisioning Bootstrap-Finish in the timeline %v, est-order PASS %v\n%s", got.Case.ID, finish, order, timelineOf(got.Events))
+		}
 	}
 }

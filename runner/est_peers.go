@@ -20,6 +20,10 @@ import (
 const (
 	peerBootstrap = "bootstrap" // the bootstrap server and its EST server
 	peerLwM2M     = "lwm2m"
+	// peerProvisioning is the adapter's own bootstrap server, which wrote
+	// the SUT's accounts itself (sut.NewBootstrap); the est checks read
+	// its Bootstrap-Finish.
+	peerProvisioning = "provisioning"
 )
 
 // estPeers are the harness servers of an est case, each with its own
@@ -32,6 +36,7 @@ type estPeers struct {
 	bsLog    *events.Log
 	lwLog    *events.Log
 	endpoint string // the SUT's, once known
+	lwURI    string // the LwM2M server's, written in Security Mode 4
 }
 
 func (p *estPeers) close() {
@@ -101,7 +106,7 @@ func startESTPeers(ctx context.Context, cr *caseRun, dir string) (*estPeers, err
 		p.close()
 		return nil, fmt.Errorf("harness LwM2M server: %w", err)
 	}
-	lwURI := "coaps://" + net.JoinHostPort(c.SUT.Host, strconv.Itoa(p.lw.Addr().Port))
+	p.lwURI = "coaps://" + net.JoinHostPort(c.SUT.Host, strconv.Itoa(p.lw.Addr().Port))
 	lifetime := time.Duration(c.SUT.Lifetime) * time.Second
 	p.bs, err = servers.StartBootstrap(ctx, servers.BootstrapConfig{
 		Config: bsCfg,
@@ -109,7 +114,7 @@ func startESTPeers(ctx context.Context, cr *caseRun, dir string) (*estPeers, err
 			if ep != p.endpoint {
 				return nil, fmt.Errorf("unexpected endpoint %q (the case's is %q)", ep, p.endpoint)
 			}
-			return mode4Writes(lwURI, lifetime), nil
+			return mode4Writes(p.lwURI, lifetime), nil
 		},
 		DeleteAll: true,
 		Mount:     p.est,
@@ -124,7 +129,13 @@ func startESTPeers(ctx context.Context, cr *caseRun, dir string) (*estPeers, err
 // mergeEST puts both servers' timelines into the case's, in time order,
 // each event marked with the server that recorded it.
 func (cr *caseRun) mergeEST(p *estPeers) {
-	for _, e := range mergedEvents(p.bsLog.Events(), p.lwLog.Events()) {
+	var prov []events.Event
+	for _, in := range cr.insts {
+		if b, ok := in.(interface{ BootstrapEvents() []events.Event }); ok {
+			prov = append(prov, b.BootstrapEvents()...)
+		}
+	}
+	for _, e := range mergedEvents(p.bsLog.Events(), p.lwLog.Events(), prov) {
 		cr.log.Add(e)
 	}
 }

@@ -48,9 +48,11 @@ func mode4Writes(uri string, lifetime time.Duration) []servers.BootstrapWrite {
 // an est case's merged timeline.
 const harnessPeer = "harness_peer"
 
-// mergedEvents tags the bootstrap and LwM2M servers' events and orders
-// them by time (stable, so each server's own order is kept).
-func mergedEvents(bs, lw []events.Event) []events.Event {
+// mergedEvents tags the bootstrap and LwM2M servers' events, and those of
+// the adapter's own bootstrap server that provisioned the SUT (prov, the
+// bootstrap adapter), and orders them by time (stable, so each server's
+// own order is kept).
+func mergedEvents(bs, lw, prov []events.Event) []events.Event {
 	tag := func(evs []events.Event, peer string) []events.Event {
 		out := make([]events.Event, len(evs))
 		for i, e := range evs {
@@ -65,15 +67,16 @@ func mergedEvents(bs, lw []events.Event) []events.Event {
 		return out
 	}
 	all := append(tag(bs, peerBootstrap), tag(lw, peerLwM2M)...)
+	all = append(all, tag(prov, peerProvisioning)...)
 	slices.SortStableFunc(all, func(a, b events.Event) int { return a.Time.Compare(b.Time) })
 	return all
 }
 
-// byPeer keeps the events one server recorded.
-func byPeer(evs []events.Event, peer string) []events.Event {
+// byPeer keeps the events the servers named recorded.
+func byPeer(evs []events.Event, peers ...string) []events.Event {
 	var out []events.Event
 	for _, e := range evs {
-		if e.Fields[harnessPeer] == peer {
+		if slices.Contains(peers, e.Fields[harnessPeer]) {
 			out = append(out, e)
 		}
 	}

@@ -100,6 +100,10 @@ type Target struct {
 	// the credentials above; the SUT gets its server accounts from it
 	// (est cases). Only adapters with BootstrapTargets support it.
 	Bootstrap bool
+	// Mode4URI, with Bootstrap, is the LwM2M server that bootstrap server
+	// provisions in Security Mode 4 (est cases). An adapter that writes
+	// the accounts itself (the bootstrap adapter) writes that one.
+	Mode4URI string
 
 	// Lifetime is the registration lifetime (/1/x/1); 0 = the adapter's
 	// default. Short lifetimes make the SUT send Updates soon (rebind cases).

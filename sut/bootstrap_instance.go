@@ -139,3 +139,8 @@ func (i *bootstrapInstance) timeline() string {
 }
 
 func (i *bootstrapInstance) Command() string { return i.proc.Command() }
+
+// BootstrapEvents are the harness bootstrap server's events: how the
+// client was provisioned (an est case judges its EST requests against
+// this Bootstrap-Finish).
+func (i *bootstrapInstance) BootstrapEvents() []events.Event { return i.log.Events() }

@@ -56,6 +56,9 @@ func bootstrapOptions(n yamlpos.Node, o *BootstrapOptions) error {
 // Unset optional resources (/0/x/14, /0/x/15, /0/x/16) are left out, so
 // that the client's own default applies.
 func bootstrapWrites(t Target, bsURI string, o BootstrapOptions) ([]servers.BootstrapWrite, error) {
+	if t.Bootstrap {
+		return estWrites(t, o) // bootstrap_mode4.go
+	}
 	mode, err := securityModeID(t.Mode)
 	if err != nil {
 		return nil, err
@@ -85,23 +88,27 @@ func bootstrapWrites(t Target, bsURI string, o BootstrapOptions) ([]servers.Boot
 		srv.Records = append(srv.Records, lwm2m.Record{
 			Path: sec(lwm2m.SecCipherSuite).Append(uint16(i)), Value: lwm2m.Uint(uint64(id))})
 	}
-	lifetime := bootstrapLifetime
-	if t.Lifetime > 0 {
-		lifetime = t.Lifetime
-	}
-	srvObj := func(res uint16) lwm2m.Path { return lwm2m.NewPath(lwm2m.ObjServer, serverServerInst, res) }
-	server := servers.BootstrapWrite{Path: lwm2m.NewPath(lwm2m.ObjServer, serverServerInst), Records: []lwm2m.Record{
-		{Path: srvObj(lwm2m.SrvShortServerID), Value: lwm2m.Int(bootstrapSSID)},
-		{Path: srvObj(lwm2m.SrvLifetime), Value: lwm2m.Int(int64((lifetime + time.Second - 1) / time.Second))},
-		{Path: srvObj(lwm2m.SrvNotifStoring), Value: lwm2m.Bool(false)},
-		{Path: srvObj(lwm2m.SrvBinding), Value: lwm2m.String("U")},
-	}}
 	split, err := splitLargeWrite(srv)
 	if err != nil {
 		return nil, err
 	}
 	writes := append([]servers.BootstrapWrite{bs}, split...)
-	return append(writes, server), nil
+	return append(writes, serverObject(t)), nil
+}
+
+// serverObject is the Write of the case's Server instance, /1/0.
+func serverObject(t Target) servers.BootstrapWrite {
+	lifetime := bootstrapLifetime
+	if t.Lifetime > 0 {
+		lifetime = t.Lifetime
+	}
+	srvObj := func(res uint16) lwm2m.Path { return lwm2m.NewPath(lwm2m.ObjServer, serverServerInst, res) }
+	return servers.BootstrapWrite{Path: lwm2m.NewPath(lwm2m.ObjServer, serverServerInst), Records: []lwm2m.Record{
+		{Path: srvObj(lwm2m.SrvShortServerID), Value: lwm2m.Int(bootstrapSSID)},
+		{Path: srvObj(lwm2m.SrvLifetime), Value: lwm2m.Int(int64((lifetime + time.Second - 1) / time.Second))},
+		{Path: srvObj(lwm2m.SrvNotifStoring), Value: lwm2m.Bool(false)},
+		{Path: srvObj(lwm2m.SrvBinding), Value: lwm2m.String("U")},
+	}}
 }
 
 // bootstrapFormat is the content format of the Bootstrap-Writes.
