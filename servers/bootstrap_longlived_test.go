@@ -77,7 +77,6 @@ func TestBootstrapHeldProvisionAndOptionalWrites(t *testing.T) {
 	// A refused write that is not optional still fails the sequence.
 	writes[len(writes)-2].Optional = false
 	b.mu.Lock() // forget the first outcome: Finished then waits for the next
-
 	delete(b.results, "dev1")
 	b.mu.Unlock()
 	finished = b.Finished("dev1")
