@@ -198,7 +198,7 @@ func (i *deviceInstance) steer(ctx context.Context, base int, registered bool, e
 		why = "has no process any more (it ended)"
 	}
 	if !o.HasReset() {
-		return fmt.Errorf("device mode stopped: device %s %s after case %s, and the profile declares no device.reset command; the remaining cases are not run", d.ep, why, i.caseID)
+		return fmt.Errorf("device mode stopped: device %s %s after case %s, and the profile declares no device.reset command: the run stops, and every case not yet run fails with this message", d.ep, why, i.caseID)
 	}
 	i.note("device_reset", "%s %s: running the reset command", d.ep, why)
 	base = d.requestCount()
