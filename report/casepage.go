@@ -37,6 +37,7 @@ type casePage struct {
 	Silent    bool
 	Alerts    []alertRow
 	Timeline  []timelineRow
+	EST       []estRow // the EST-coaps exchanges, for est cases
 	Hellos    []helloView
 	Command   string
 	Output    string
@@ -59,6 +60,7 @@ func buildCasePage(r Run, res *verdict.Result, reportDir, pageDir string) casePa
 		Silent:    res.Observation.Silent,
 		Alerts:    alerts(res.Events),
 		Timeline:  timeline(res.Events),
+		EST:       estTimeline(res.Events),
 		Hellos:    helloViews(res.Events, res.Case.SUT.CipherSuites),
 		Command:   cleanText(res.SUTCommand),
 		Evidence:  listEvidence(res.EvidenceDir, reportDir, pageDir),
