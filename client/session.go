@@ -260,6 +260,11 @@ func (s *serverSession) register(ctx context.Context, cn *coapConn, h *dm.Handle
 	defer cancel()
 	loc, err := register(rctx, cn, p)
 	if err != nil {
+		if ctx.Err() != nil {
+			// The client is being stopped: not a failure of the server.
+			s.log.Debug("Register abandoned: client stopping", "error", err)
+			return err
+		}
 		s.log.Warn("Register failed", "error", err)
 		return err
 	}
