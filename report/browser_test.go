@@ -2,13 +2,16 @@ package report
 
 import (
 	"context"
+	"html"
 	"image"
 	"image/png"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,3 +125,71 @@ func mustHex(t *testing.T, s string) rgb {
 	}
 	return rgb{uint8(v >> 16), uint8(v >> 8), uint8(v)}
 }
+
+// A report directory copied elsewhere (as CI publishes one) keeps working
+// evidence links: Chromium renders the copied case page, and every
+// evidence link on it resolves, relative to the copy, to a file there.
+func TestCopiedReportKeepsEvidenceLinks(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("chromium is required in CI: %v", err)
+		}
+		t.Skipf("chromium not installed (%v)", err)
+	}
+	orig := filepath.Join(t.TempDir(), "reports")
+	run := checksRun()
+	res := &run.Results[0]
+	res.EvidenceDir = filepath.Join(orig, "evidence", filepath.FromSlash(res.Case.ID))
+	if err := os.MkdirAll(res.EvidenceDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"events.json", "capture.pcapng", "sut-output.log"} {
+		if err := os.WriteFile(filepath.Join(res.EvidenceDir, f), []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteAll(orig, run); err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), "published")
+	if out, err := exec.Command("cp", "-r", orig, copied).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	if err := os.RemoveAll(orig); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(copied, casesDir, slug(res.Case.ID)+".html")
+	pageURL := &url.URL{Scheme: "file", Path: filepath.ToSlash(page)}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromiumPath,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--dump-dom", pageURL.String())
+	cmd.WaitDelay = 5 * time.Second
+	dom, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	links := 0
+	for _, m := range hrefRE.FindAllStringSubmatch(string(dom), -1) {
+		href := html.UnescapeString(m[1])
+		if !strings.Contains(href, "evidence/") {
+			continue
+		}
+		links++
+		target, err := pageURL.Parse(href)
+		if err != nil || target.Scheme != "file" {
+			t.Errorf("evidence link %q does not resolve to a file beside the copy", href)
+			continue
+		}
+		if _, err := os.Stat(target.Path); err != nil || !strings.HasPrefix(target.Path, copied) {
+			t.Errorf("evidence link %q → %s: %v", href, target.Path, err)
+		}
+	}
+	if links < 3 {
+		t.Fatalf("%d evidence links on the copied page, want the 3 files:\n%s", links, dom)
+	}
+}
+
+var hrefRE = regexp.MustCompile(`href="([^"]+)"`)
