@@ -84,6 +84,10 @@ func firstBootstrapFailure(log *events.Log, ended <-chan struct{}) error {
 	}
 }
 
+// stopWait bounds Stop waiting for the bootstrap server to close once the
+// client is stopped.
+const stopWait = 5 * time.Second
+
 // Stop stops the client, then the bootstrap server.
 func (i *bootstrapInstance) Stop() error {
 	err := i.proc.Stop()

@@ -8,11 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
-	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/lwm2m-conform/lwm2m-conform/internal/procgroup"
 )
 
 const (
@@ -22,9 +20,6 @@ const (
 	// drainWait bounds reading the output after the SUT's group is gone;
 	// a descendant that left the group may hold the pipe open for ever.
 	drainWait = 200 * time.Millisecond
-	// stopWait bounds Stop itself; SIGKILL makes it short unless the
-	// kernel cannot deliver (a process stuck in uninterruptible sleep).
-	stopWait = 5 * time.Second
 	// outputFile is where a SUT's whole output goes in the case directory.
 	outputFile = "sut-output.log"
 )
@@ -74,22 +69,13 @@ func (e *Exec) Start(ctx context.Context, t Target) (Instance, error) {
 
 // process is one running SUT process and its process group.
 type process struct {
-	cmd  *exec.Cmd
+	g    *procgroup.Group
 	line string
 	out  *outputBuffer
 
-	exited chan struct{} // the leader has exited (not yet reaped)
-	done   chan struct{} // reaped, group gone, output drained
-	err    error         // how it ended; read after done
-	// leftover is set when members of the group outlived SIGKILL; Stop
-	// returns it.
-	leftover error
-
-	mu       sync.Mutex // guards signalling against reaping
-	reaped   bool
-	stopped  bool
-	stopOnce sync.Once
-	release  func() bool // detaches the context watch
+	done    chan struct{} // group gone, output drained
+	err     error         // how it ended; read after done
+	release func() bool   // detaches the context watch
 }
 
 // startProcess runs c; what it prints goes through red into memory and,
@@ -115,15 +101,15 @@ func startProcess(ctx context.Context, c Command, logPath string, logToFile bool
 	cmd.Dir = c.Dir
 	cmd.Env = append(os.Environ(), c.Env...)
 	cmd.Stdout, cmd.Stderr = pw, pw
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	g, err := procgroup.Start(cmd, procgroup.Options{Grace: stopGrace})
+	if err != nil {
 		pr.Close()
 		pw.Close()
 		closeFile(logFile)
 		return nil, fmt.Errorf("start %s: %w", c.Args[0], err)
 	}
 	pw.Close()
-	p := &process{cmd: cmd, line: red.Command(c), out: out, exited: make(chan struct{}), done: make(chan struct{})}
+	p := &process{g: g, line: red.Command(c), out: out, done: make(chan struct{})}
 	track(p)
 	drained := make(chan struct{})
 	go func() {
@@ -143,28 +129,10 @@ func closeFile(f *os.File) {
 	}
 }
 
-// wait follows the leader to its end. It sees the exit without reaping
-// (waitid WNOWAIT), so the process group id cannot be reused while it
-// kills what the leader left in the group; only then it reaps.
+// wait follows the group to its end (a SUT is over when its main process
+// is), then reads what is left of the output.
 func (p *process) wait(pr *os.File, drained chan struct{}) {
-	pid := p.cmd.Process.Pid
-	var info unix.Siginfo
-	for {
-		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	close(p.exited)
-	p.mu.Lock()
-	syscall.Kill(-pid, syscall.SIGKILL) // a SUT is over when its main process is
-	// The leader, not yet reaped, keeps the group id reserved while its
-	// members die.
-	groupGone := waitGroupGone(pid, groupGoneWait)
-	err := p.cmd.Wait()
-	p.reaped = true
-	stopped := p.stopped
-	p.mu.Unlock()
+	<-p.g.Done()
 	select {
 	case <-drained:
 	case <-time.After(drainWait):
@@ -173,11 +141,8 @@ func (p *process) wait(pr *os.File, drained chan struct{}) {
 	}
 	pr.Close()
 	p.out.finish()
-	if !groupGone {
-		p.leftover = fmt.Errorf("SUT process group %d still has live members %s after SIGKILL", pid, groupGoneWait)
-	}
-	switch {
-	case stopped:
+	switch err := p.g.Err(); {
+	case p.g.Stopped():
 		p.err = ErrStopped
 	case err != nil:
 		p.err = fmt.Errorf("SUT %w", err)
@@ -189,39 +154,18 @@ func (p *process) wait(pr *os.File, drained chan struct{}) {
 	close(p.done)
 }
 
-// signal sends sig to the whole process group unless the leader was
-// reaped already.
-func (p *process) signal(sig syscall.Signal) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.reaped {
-		syscall.Kill(-p.cmd.Process.Pid, sig)
-	}
-}
-
 // Stop ends the process group: SIGTERM, then SIGKILL after a short grace.
 func (p *process) Stop() error {
-	p.stopOnce.Do(func() {
-		select {
-		case <-p.exited: // it ended by itself: keep its own exit status
-		default:
-			p.mu.Lock()
-			p.stopped = true
-			p.mu.Unlock()
-		}
-		p.signal(syscall.SIGTERM)
-		select {
-		case <-p.exited:
-		case <-time.After(stopGrace):
-		}
-		p.signal(syscall.SIGKILL)
-	})
+	err := p.g.Stop()
 	select {
-	case <-p.done:
-		return p.leftover
-	case <-time.After(stopWait):
-		return fmt.Errorf("SUT (pid %d) did not exit %s after SIGKILL", p.cmd.Process.Pid, stopWait)
+	case <-p.g.Done():
+		<-p.done // the output drains within drainWait
+	default:
 	}
+	if err != nil {
+		return fmt.Errorf("SUT %w", err)
+	}
+	return nil
 }
 
 func (p *process) Done() <-chan struct{} { return p.done }
@@ -239,4 +183,4 @@ func (p *process) Output() string  { return p.out.String() }
 func (p *process) Command() string { return p.line }
 
 // Pid is the process id of the SUT (its process group id too).
-func (p *process) Pid() int { return p.cmd.Process.Pid }
+func (p *process) Pid() int { return p.g.Pid() }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lwm2m-conform/lwm2m-conform/internal/procgroup"
 )
 
 // startScript runs a shell script through an exec profile.
@@ -32,33 +34,12 @@ func waitDone(t *testing.T, inst Instance, within time.Duration) {
 	}
 }
 
-// liveGroup lists the processes of process group pgid that are alive (a
-// zombie has ended; whether it is reaped depends on the container's init).
+// liveGroup lists the processes of process group pgid that are alive.
 func liveGroup(t *testing.T, pgid int) []int {
 	t.Helper()
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// Fields after the parenthesised command: state ppid pgrp ...
-		s := string(stat)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
-			continue
-		}
-		if g, _ := strconv.Atoi(f[2]); g == pgid {
-			pids = append(pids, pid)
-		}
+	pids, ok := procgroup.Members(pgid)
+	if !ok {
+		t.Skip("no /proc")
 	}
 	return pids
 }

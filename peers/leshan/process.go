@@ -7,9 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
+
+	"github.com/lwm2m-conform/lwm2m-conform/internal/procgroup"
 )
 
 // jvmFlags trade peak speed for start-up time: the peers live for one
@@ -35,15 +35,13 @@ func javaPath() (string, error) {
 	return p, nil
 }
 
-// process is a peer running as a JVM in its own process group.
-type process struct {
-	cmd     *exec.Cmd
-	exited  chan struct{}
-	waitErr error
+// stopGrace is the JVM's time between SIGTERM and SIGKILL: the peers'
+// shutdown hooks close their sockets.
+const stopGrace = 3 * time.Second
 
-	stopOnce sync.Once
-	stopErr  error
-}
+// process is a peer running as a JVM in its own process group, which the
+// kernel kills if the harness dies first.
+type process struct{ g *procgroup.Group }
 
 func startProcess(jars Jars, kind Kind, dir string, args []string, out *outputLog) (*process, error) {
 	java, err := javaPath()
@@ -62,57 +60,38 @@ func startProcess(jars Jars, kind Kind, dir string, args []string, out *outputLo
 	cmd := exec.Command(java, append(argv, args...)...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = peerSysProcAttr()
 	// The class path is long: the evidence names the build instead.
 	fmt.Fprintf(out, "$ (cd %s && %s %s -cp <%d jars of %s> %s %s)\n", dir, java, strings.Join(jvmFlags, " "),
 		len(cp), jars.Dir, main, strings.Join(args, " "))
-	if err := cmd.Start(); err != nil {
+	g, err := procgroup.Start(cmd, procgroup.Options{Grace: stopGrace, KillWithParent: true})
+	if err != nil {
 		return nil, fmt.Errorf("leshan: starting the %s peer: %w", kind, err)
 	}
-	p := &process{cmd: cmd, exited: make(chan struct{})}
-	go func() {
-		p.waitErr = cmd.Wait()
-		close(p.exited)
-	}()
-	return p, nil
+	return &process{g: g}, nil
 }
 
-func (p *process) pid() int { return p.cmd.Process.Pid }
+func (p *process) pid() int { return p.g.Pid() }
 
 // done is closed when the JVM has exited.
-func (p *process) done() <-chan struct{} { return p.exited }
+func (p *process) done() <-chan struct{} { return p.g.Done() }
 
 func (p *process) exitError() error {
 	select {
-	case <-p.exited:
-		if p.waitErr == nil {
-			return errors.New("exited with status 0")
+	case <-p.g.Done():
+		if err := p.g.Err(); err != nil {
+			return err
 		}
-		return p.waitErr
+		return errors.New("exited with status 0")
 	default:
 		return nil
 	}
 }
 
-// stop ends the process group: SIGTERM (the peers' shutdown hooks close
-// their sockets), SIGKILL after a grace period. Safe to call twice.
+// stop ends the process group: SIGTERM, SIGKILL after a grace period.
+// Safe to call twice.
 func (p *process) stop() error {
-	p.stopOnce.Do(func() {
-		pgid := p.cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-p.exited:
-		case <-time.After(3 * time.Second):
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			select {
-			case <-p.exited:
-			case <-time.After(5 * time.Second):
-				p.stopErr = fmt.Errorf("leshan: process %d did not exit after SIGKILL", pgid)
-				return
-			}
-		}
-		// Anything else left in the group goes too.
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	})
-	return p.stopErr
+	if err := p.g.Stop(); err != nil {
+		return fmt.Errorf("leshan: %w", err)
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package sut
+package procgroup
 
 import (
 	"os"
@@ -8,21 +8,17 @@ import (
 	"time"
 )
 
-// groupGoneWait bounds waiting for killed group members to die: SIGKILL is
-// delivered asynchronously, and "nothing left behind" must hold when Stop
-// returns.
-const groupGoneWait = time.Second
-
-// liveMembers counts the processes of group pgid that have not ended,
-// from /proc (zombies have ended; whether they are reaped is up to the
-// init process). ok is false when /proc cannot be read.
-func liveMembers(pgid int) (n int, ok bool) {
+// Members lists the processes of group pgid that have not ended, from
+// /proc (zombies have ended; whether they are reaped is up to the init
+// process). ok is false when /proc cannot be read.
+func Members(pgid int) (pids []int, ok bool) {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0, false
+		return nil, false
 	}
 	for _, e := range ents {
-		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
 			continue
 		}
 		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
@@ -36,19 +32,19 @@ func liveMembers(pgid int) (n int, ok bool) {
 			continue
 		}
 		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid {
-			n++
+			pids = append(pids, pid)
 		}
 	}
-	return n, true
+	return pids, true
 }
 
-// waitGroupGone polls until no live process remains in group pgid, or the
+// waitGone polls until no live process remains in group pgid, or the
 // limit passes. It reports whether the group is gone.
-func waitGroupGone(pgid int, limit time.Duration) bool {
+func waitGone(pgid int, limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
 	for {
-		n, ok := liveMembers(pgid)
-		if !ok || n == 0 {
+		pids, ok := Members(pgid)
+		if !ok || len(pids) == 0 {
 			return true
 		}
 		if time.Now().After(deadline) {
