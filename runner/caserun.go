@@ -44,7 +44,7 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 	if c.EST != nil {
 		return cr.executeEST(ctx) // est.go
 	}
-	dtls, err := peerDTLS(cr.PKI, c, cr.caps, timingFor(cr.caps, cr.timeouts(), cr.caseTimeout()).handshake)
+	dtls, err := peerDTLS(cr.PKI, c, cr.caps, cr.timing().handshake)
 	if err != nil {
 		return verdict.Observation{}, err
 	}
@@ -95,7 +95,7 @@ func (cr *caseRun) execute(ctx context.Context) (verdict.Observation, error) {
 // stateConfig is what this case's state machine judges against.
 func (cr *caseRun) stateConfig(established bool) stateConfig {
 	cfg := stateConfig{
-		timing:          timingFor(cr.caps, cr.timeouts(), cr.caseTimeout()),
+		timing:          cr.timing(),
 		established:     established,
 		acceptOnAppData: cr.caps.AcceptOn == "handshake",
 	}

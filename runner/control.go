@@ -90,22 +90,18 @@ func (r *Runner) remember(c catalog.Case, obs verdict.Observation) {
 // working, and into inconclusive when it was not.
 func (r *Runner) attribute(ctx context.Context, c catalog.Case, obs verdict.Observation) verdict.Observation {
 	caps := r.Adapter.Capabilities()
-	var control catalog.Case
-	var key string
+	// The control is looked for only when the run has not already shown
+	// the SUT working: an acceptance seen earlier answers without a scan.
+	key, find := modeKey(c.SUT.Mode), func() catalog.Case { return r.modeControl(c) }
 	if pskOverDeclared(c, caps) {
-		control, key = r.pskControl(c, caps.MaxPSKLen), ""
-	} else {
-		control, key = r.modeControl(c), modeKey(c.SUT.Mode)
-	}
-	if control.ID == "" {
-		obs.Outcome = verdict.Inconclusive
-		obs.Detail += fmt.Sprintf("; no control case in the catalogue shows this SUT working in %s mode", c.SUT.Mode)
-		return obs
-	}
-	if key == "" {
-		key = caseKey(control.ID)
+		control := r.pskControl(c, caps.MaxPSKLen)
+		key, find = caseKey(control.ID), func() catalog.Case { return control }
 	}
 	ok, why := r.proofs.get(key, func() (bool, string) {
+		control := find()
+		if control.ID == "" {
+			return false, "" // no control case: said below
+		}
 		// The control runs without evidence and without controls of its own.
 		rc := &Runner{PKI: r.PKI, Adapter: r.Adapter, CaseTimeout: r.CaseTimeout, Logger: r.Logger}
 		res := rc.Run(ctx, control)
@@ -114,12 +110,16 @@ func (r *Runner) attribute(ctx context.Context, c catalog.Case, obs verdict.Obse
 		}
 		return false, fmt.Sprintf("control case %s was %s", control.ID, res.Observation)
 	})
-	if !ok {
+	switch {
+	case !ok && why == "":
+		obs.Outcome = verdict.Inconclusive
+		obs.Detail += fmt.Sprintf("; no control case in the catalogue shows this SUT working in %s mode", c.SUT.Mode)
+	case !ok:
 		obs.Outcome = verdict.Inconclusive
 		obs.Detail += "; the SUT was not shown working in this run: " + why
-		return obs
+	default:
+		obs.Detail += " (shown working: " + why + ")"
 	}
-	obs.Detail += " (shown working: " + why + ")"
 	return obs
 }
 

@@ -83,7 +83,7 @@ func startESTPeers(ctx context.Context, cr *caseRun, dir string) (*estPeers, err
 	if p.est, err = est.New(estConfig(c.EST, p.ca, p.bsLog)); err != nil {
 		return nil, fmt.Errorf("%s: EST server: %w", c.ID, err)
 	}
-	bound := timingFor(cr.caps, cr.timeouts(), cr.caseTimeout()).handshake + time.Second
+	bound := cr.timing().handshake + time.Second
 	bsDTLS, err := peerDTLS(cr.PKI, c, cr.caps, bound)
 	if err != nil {
 		return nil, err

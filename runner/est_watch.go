@@ -52,7 +52,7 @@ func (cr *caseRun) estFaultWatch(ctx context.Context, p *estPeers) verdict.Obser
 	}
 	fault := cr.c.EST.Fault
 	start := cr.startedAt
-	bound := time.NewTimer(time.Until(start.Add(timingFor(cr.caps, cr.timeouts(), cr.caseTimeout()).total + estAllowance)))
+	bound := time.NewTimer(time.Until(start.Add(cr.timing().total + estAllowance)))
 	defer bound.Stop()
 	done := cr.inst().Done()
 	decide := func(o verdict.Observation, by string) verdict.Observation {

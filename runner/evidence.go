@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lwm2m-conform/lwm2m-conform/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"sync"
@@ -43,7 +44,7 @@ func (cr *caseRun) serverConfig(dtls *servers.DTLS, dir string) servers.Config {
 		files[sut.PSKKeyFile] = []byte(hex.EncodeToString(catalog.PSKKey(cr.c.SUT.PSKKeyLen, cr.c.SUT.PSKWrongKey)) + "\n")
 	}
 	for name, data := range files {
-		if err := writePrivate(filepath.Join(dir, name), data); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, name), data, 0o600); err != nil {
 			cr.log.Add(events.Event{Time: time.Now(), Kind: events.Note, Summary: "evidence: " + err.Error(), Fields: map[string]string{"what": "evidence_error"}})
 		}
 	}
@@ -77,20 +78,6 @@ func (k *keyLog) Write(p []byte) (int, error) {
 	n, err := f.Write(p)
 	k.n += n
 	return n, errors.Join(err, f.Close())
-}
-
-// writePrivate replaces path with data, readable by the owner only (a
-// file left by an earlier run would keep its mode under os.WriteFile).
-func writePrivate(path string, data []byte) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	return errors.Join(err, f.Close())
 }
 
 // writeEvidence hides the case's secrets in the result, which every report

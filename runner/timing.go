@@ -22,6 +22,9 @@ type timing struct {
 	drainQuiet, drainMax time.Duration
 }
 
+// timing is the case's SUT's declared timers and the profile's bounds.
+func (cr *caseRun) timing() timing { return timingFor(cr.caps, cr.timeouts(), cr.caseTimeout()) }
+
 func timingFor(caps sut.Capabilities, t sut.Timeouts, caseBound time.Duration) timing {
 	tm := timing{
 		start: t.Start, handshake: t.Handshake, total: caseBound,

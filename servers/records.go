@@ -1,7 +1,6 @@
 package servers
 
 import (
-	"encoding/hex"
 	"fmt"
 	"net"
 	"strconv"
@@ -33,29 +32,8 @@ func (t *wireTap) recordEvents(dir, sid string, peer net.Addr, recs []dtlswire.R
 			}
 			return
 		}
-		f := map[string]string{
-			"dir":      dir,
-			"observer": "server",
-			"remote":   peer.String(),
-			"session":  sid,
-			"type":     dtlswire.ContentTypeName(r.ContentType),
-			"version":  dtlswire.VersionName(r.Version),
-			"epoch":    strconv.Itoa(int(r.Epoch)),
-			"seq":      strconv.FormatUint(r.Seq, 10),
-			"length":   strconv.Itoa(r.Length),
-		}
-		what := f["type"]
-		if r.CID != nil {
-			f["cid"] = hex.EncodeToString(r.CID)
-			what += " cid " + f["cid"]
-		}
-		if r.ContentType == dtlswire.ContentHandshake && r.Epoch == 0 {
-			if hh, _, err := dtlswire.ParseHandshakeHeader(r.Fragment); err == nil {
-				f["handshake"] = dtlswire.HandshakeTypeName(hh.Type)
-				f["message_seq"] = strconv.Itoa(int(hh.MessageSeq))
-				what += " " + f["handshake"]
-			}
-		}
+		f, what := dtlswire.Describe(r)
+		f["dir"], f["observer"], f["remote"], f["session"] = dir, "server", peer.String(), sid
 		t.rec.add(at, events.Record, fmt.Sprintf("%s %s epoch %d seq %d (%d bytes)", dir, what, r.Epoch, r.Seq, r.Length), f)
 	}
 }

@@ -118,3 +118,15 @@ type Target struct {
 	KeyLogFile string
 	Verbose    bool
 }
+
+// credentials are the SUT's own credentials for its mode: the PSK identity
+// and key, or its certificate and PKCS#8 key; none in NoSec.
+func (t Target) credentials() (identity, secret []byte) {
+	switch t.Mode {
+	case "psk":
+		return []byte(t.PSKIdentity), t.PSKKey
+	case "cert":
+		return t.ClientCertDER, t.ClientKeyPKCS8
+	}
+	return nil, nil
+}

@@ -6,23 +6,26 @@ import (
 
 	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 	"github.com/lwm2m-conform/lwm2m-conform/servers/dtlswire"
+	"github.com/lwm2m-conform/lwm2m-conform/verdict"
 )
 
-// Outcomes are the words of the observed outcome a baseline entry pins;
-// the verdict package names its outcomes with the same words.
-var Outcomes = []string{"accepted", "rejected", "refused", "crashed", "timeout", "error", "inconclusive"}
+// Outcomes are the words of the observed outcome a baseline entry pins:
+// the verdict package's outcomes, named once there.
+var Outcomes = func() []string {
+	out := make([]string, len(verdict.Outcomes))
+	for i, o := range verdict.Outcomes {
+		out[i] = string(o)
+	}
+	return out
+}()
 
 // CheckNames are the checks of a case a baseline entry may list as
-// failing, in the order reports show them.
-var CheckNames = []string{"decision", "sni", "suites", "weak-suites", "cid", "same-session", "resumed", "stay-alive", "cert-profile",
-	// The est cases' (runner/est_checks.go).
-	"est-order", "est-path", "est-csr", "est-csr-key", "est-csr-cn", "est-fresh-key", "est-issued-cert",
-	"est-retry-wait", "est-retry-csr", "est-block2", "est-sren-timing", "est-sren-subject", "est-sren-auth",
-	"est-sren-key", "est-no-new-enroll"}
+// failing, in the order reports show them: verdict's list.
+var CheckNames = verdict.CheckNames
 
 // CheckDecision is the check of the accept/reject decision, the one an
 // entry that lists no checks pins.
-const CheckDecision = "decision"
+const CheckDecision = verdict.CheckDecision
 
 // Deviation is a baseline entry: a known deviation of the SUT, pinned to
 // what was observed so that any later change of behaviour shows.

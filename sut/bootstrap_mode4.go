@@ -29,13 +29,7 @@ func estWrites(t Target, o BootstrapOptions) ([]servers.BootstrapWrite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the bootstrap account: %w", err)
 	}
-	var identity, secret []byte
-	switch t.Mode {
-	case "psk":
-		identity, secret = []byte(t.PSKIdentity), t.PSKKey
-	case "cert":
-		identity, secret = t.ClientCertDER, t.ClientKeyPKCS8
-	}
+	identity, secret := t.credentials()
 	accountInst, serverInst := o.instances()
 	account := security(accountInst, t.ServerURI, true, mode, identity, t.ServerPublicKey, secret)
 	if t.Usage >= 0 {

@@ -63,13 +63,7 @@ func bootstrapWrites(t Target, bsURI string, o BootstrapOptions) ([]servers.Boot
 	if err != nil {
 		return nil, err
 	}
-	var identity, secret []byte
-	switch t.Mode {
-	case "psk":
-		identity, secret = []byte(t.PSKIdentity), t.PSKKey
-	case "cert":
-		identity, secret = t.ClientCertDER, t.ClientKeyPKCS8
-	}
+	identity, secret := t.credentials()
 	bsSecurityInst, serverSecurityInst := o.instances()
 	bs := security(bsSecurityInst, bsURI, true, 3, nil, nil, nil)
 	srv := security(serverSecurityInst, t.ServerURI, false, mode, identity, t.ServerPublicKey, secret)

@@ -1,16 +1,11 @@
 package sut
 
 import (
-	"bytes"
 	"encoding/hex"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/lwm2m-conform/lwm2m-conform/internal/yamlpos"
 )
@@ -41,83 +36,6 @@ const defaultReturnTimeout = 30 * time.Second
 
 // HasReset reports whether the profile declares a reset: command.
 func (o DeviceOptions) HasReset() bool { return o.reset != nil }
-
-// isDeviceProfile reports whether the YAML document has a top-level
-// `device:` key; such a profile runs through the device adapter.
-func isDeviceProfile(data []byte) bool {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return false
-	}
-	m := doc.Content[0].Content
-	for i := 0; i+1 < len(m); i += 2 {
-		if m[i].Value == "device" {
-			return true
-		}
-	}
-	return false
-}
-
-// LoadDeviceProfile reads a device profile: the usual name, description,
-// capabilities, timeouts, baseline and bootstrap keys, and `device:`
-// instead of a per-case command.
-func LoadDeviceProfile(path string) (*Profile, *DeviceOptions, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("SUT profile: %w", err)
-	}
-	return parseDeviceProfile(path, data)
-}
-
-func parseDeviceProfile(path string, data []byte) (*Profile, *DeviceOptions, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(doc.Content) == 0 {
-		return nil, nil, fmt.Errorf("%s: empty profile", path)
-	}
-	dir, err := filepath.Abs(filepath.Dir(path))
-	if err != nil {
-		return nil, nil, err
-	}
-	p := &Profile{Path: path, Timeouts: DefaultTimeouts, Baseline: map[string]Deviation{}, profileDir: dir}
-	o := &DeviceOptions{ReturnTimeout: defaultReturnTimeout}
-	src := &yamlpos.Source{File: path, Wording: wording, RejectNull: true}
-	root := src.Root(doc.Content[0])
-	known := []string{"name", "description", "capabilities", "timeouts", "baseline", "bootstrap", "device"}
-	err = root.Walk(known, func(key string, v yamlpos.Node) (err error) {
-		switch key {
-		case "name":
-			p.Name, err = v.Str()
-		case "description":
-			p.Description, err = v.Str()
-		case "capabilities":
-			if err = structFields(v, &p.Capabilities); err == nil {
-				err = checkCertificateProfile(v, &p.Capabilities, dir)
-			}
-		case "timeouts":
-			err = structFields(v, &p.Timeouts)
-		case "baseline":
-			err = baseline(v, p.Baseline)
-		case "bootstrap":
-			err = bootstrapOptions(v, &p.Bootstrap)
-		case "device":
-			err = deviceOptions(v, o, dir)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.Name == "" {
-		p.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	}
-	if err := checkDevice(root, p, o); err != nil {
-		return nil, nil, err
-	}
-	return p, o, nil
-}
 
 func deviceOptions(n yamlpos.Node, o *DeviceOptions, dir string) error {
 	known := []string{"endpoints", "bootstrap_server", "return_timeout", "start", "reset"}
@@ -245,11 +163,4 @@ func (p *Profile) renderArgv(argv []tmpl, ep, dir, bsURI string) (Command, error
 	d.bootstrapURI = bsURI
 	q := &Profile{Path: p.Path, command: argv}
 	return q.renderData(d)
-}
-
-// looksLikeDevice peeks at path for Load: false when it is not a device
-// profile, or unreadable (LoadProfile then says why).
-func looksLikeDevice(path string) bool {
-	data, err := os.ReadFile(path)
-	return err == nil && bytes.Contains(data, []byte("device:")) && isDeviceProfile(data)
 }

@@ -32,16 +32,12 @@ func Load(nameOrPath string, opts ReferenceOptions) (Adapter, error) {
 			return nil, fmt.Errorf("SUT %q: not \"reference\", not a file, and no %s", nameOrPath, shipped)
 		}
 	}
-	if looksLikeDevice(path) {
-		p, o, err := LoadDeviceProfile(path)
-		if err != nil {
-			return nil, err
-		}
-		return NewDevice(p, o), nil
-	}
-	p, err := LoadProfile(path)
+	p, o, err := readProfile(path)
 	if err != nil {
 		return nil, err
+	}
+	if o != nil {
+		return NewDevice(p, o), nil
 	}
 	if UsesBootstrap(p) {
 		return NewBootstrap(p), nil

@@ -3,6 +3,7 @@ package sut
 import (
 	"crypto/x509"
 	"fmt"
+	"gopkg.in/yaml.v3"
 	"os"
 	"path/filepath"
 	"sort"
@@ -81,39 +82,53 @@ func shellQuote(s string) string {
 
 // LoadProfile reads and checks a profile. It is strict: unknown fields, bad
 // values and templates that do not parse or name an unknown field are
-// errors of the form "file:line: field: message".
+// errors of the form "file:line: field: message". A device profile gives
+// its per-case part (Load runs it through NewDevice).
 func LoadProfile(path string) (*Profile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("SUT profile: %w", err)
-	}
-	if isDeviceProfile(data) { // its per-case part; Load runs it (NewDevice)
-		p, _, err := parseDeviceProfile(path, data)
-		return p, err
-	}
-	p, err := parseProfile(path, data)
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	p, _, err := readProfile(path)
+	return p, err
 }
 
+// readProfile reads either kind of profile: one with a per-case command,
+// or a device profile (a `device:` key instead), whose options it also
+// returns. The keys both kinds share are read by the same code.
+func readProfile(path string) (*Profile, *DeviceOptions, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("SUT profile: %w", err)
+	}
+	return parseProfileData(path, data)
+}
+
+// parseProfile reads a per-case profile (tests give the data inline).
 func parseProfile(path string, data []byte) (*Profile, error) {
+	p, _, err := parseProfileData(path, data)
+	return p, err
+}
+
+func parseProfileData(path string, data []byte) (*Profile, *DeviceOptions, error) {
 	top, err := yamlpos.Document(path, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if top == nil {
-		return nil, fmt.Errorf("%s: empty profile", path)
+		return nil, nil, fmt.Errorf("%s: empty profile", path)
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	p := &Profile{Path: path, Timeouts: DefaultTimeouts, Baseline: map[string]Deviation{}}
+	p := &Profile{Path: path, Timeouts: DefaultTimeouts, Baseline: map[string]Deviation{}, profileDir: dir}
 	src := &yamlpos.Source{File: path, Wording: wording, RejectNull: true}
 	root := src.Root(top)
-	known := []string{"name", "description", "command", "workdir", "env", "capabilities", "timeouts", "baseline", "bootstrap"}
+	known := []string{"name", "description", "capabilities", "timeouts", "baseline", "bootstrap"}
+	var o *DeviceOptions
+	if hasKey(top, "device") {
+		o = &DeviceOptions{ReturnTimeout: defaultReturnTimeout}
+		known = append(known, "device")
+	} else {
+		known = append(known, "command", "workdir", "env")
+	}
 	var bootstrapKey yamlpos.Node
 	err = root.Walk(known, func(key string, v yamlpos.Node) (err error) {
 		switch key {
@@ -140,27 +155,47 @@ func parseProfile(path string, data []byte) (*Profile, error) {
 		case "bootstrap":
 			bootstrapKey = v
 			err = bootstrapOptions(v, &p.Bootstrap)
+		case "device":
+			err = deviceOptions(v, o, dir)
 		}
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if p.Name == "" {
 		p.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	if len(p.command) == 0 {
-		return nil, &yamlpos.Error{File: path, Line: root.Line(), Field: "command", Msg: "missing: the profile must give the command line to run"}
+	if o != nil {
+		if err := checkDevice(root, p, o); err != nil {
+			return nil, nil, err
+		}
+		return p, o, nil
 	}
-	p.profileDir = dir
+	if len(p.command) == 0 {
+		return nil, nil, &yamlpos.Error{File: path, Line: root.Line(), Field: "command", Msg: "missing: the profile must give the command line to run"}
+	}
 	if err := p.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.refs = p.fieldRefs()
 	if !bootstrapKey.IsZero() && !UsesBootstrap(p) {
-		return nil, bootstrapKey.Errorf("only for a profile provisioned through bootstrap (one whose templates name {{.BootstrapURI}})")
+		return nil, nil, bootstrapKey.Errorf("only for a profile provisioned through bootstrap (one whose templates name {{.BootstrapURI}})")
 	}
-	return p, nil
+	return p, nil, nil
+}
+
+// hasKey reports whether a YAML mapping has the top-level key.
+func hasKey(n *yaml.Node, key string) bool {
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 func readTmpl(n yamlpos.Node) (tmpl, error) {

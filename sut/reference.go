@@ -192,21 +192,8 @@ func referenceModel(t Target) (*model.Model, error) {
 		SNI:             t.SNI,
 		CipherSuites:    t.CipherSuites,
 	}
-	switch t.Mode {
-	case "psk":
-		sec.Mode = model.ModePSK
-		sec.PublicKeyOrIdentity, sec.SecretKey = []byte(t.PSKIdentity), t.PSKKey
-	case "cert":
-		sec.Mode = model.ModeCertificate
-		sec.PublicKeyOrIdentity, sec.SecretKey = t.ClientCertDER, t.ClientKeyPKCS8
-	case "nosec":
-		sec.Mode = model.ModeNoSec
-	default:
-		return nil, fmt.Errorf("security mode %q: want cert, psk or nosec", t.Mode)
-	}
-	if t.Usage >= 0 {
-		u := t.Usage
-		sec.CertUsage = &u
+	if err := withAccountSecurity(&sec, t); err != nil {
+		return nil, err
 	}
 	if err := m.PutSecurity(sec); err != nil {
 		return nil, fmt.Errorf("provisioning /0/0: %w", err)
@@ -261,3 +248,25 @@ func (i *refInstance) Err() error {
 
 func (i *refInstance) Output() string  { return i.out.String() }
 func (i *refInstance) Command() string { return "" }
+
+// withAccountSecurity fills a Security instance's mode, credentials and
+// Certificate Usage from the Target: the same for a server account and a
+// bootstrap account.
+func withAccountSecurity(sec *model.Security, t Target) error {
+	switch t.Mode {
+	case "psk":
+		sec.Mode = model.ModePSK
+	case "cert":
+		sec.Mode = model.ModeCertificate
+	case "nosec":
+		sec.Mode = model.ModeNoSec
+	default:
+		return fmt.Errorf("security mode %q: want cert, psk or nosec", t.Mode)
+	}
+	sec.PublicKeyOrIdentity, sec.SecretKey = t.credentials()
+	if t.Usage >= 0 {
+		u := t.Usage
+		sec.CertUsage = &u
+	}
+	return nil
+}

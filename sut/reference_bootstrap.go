@@ -23,21 +23,8 @@ func (r *Reference) BootstrapTargets() bool { return true }
 func referenceBootstrapModel(t Target) (*model.Model, error) {
 	m := model.New(t.Endpoint, t.LwM2M)
 	sec := model.Security{URI: t.ServerURI, Bootstrap: true, ServerPublicKey: t.ServerPublicKey, SNI: t.SNI, CipherSuites: t.CipherSuites}
-	switch t.Mode {
-	case "psk":
-		sec.Mode = model.ModePSK
-		sec.PublicKeyOrIdentity, sec.SecretKey = []byte(t.PSKIdentity), t.PSKKey
-	case "cert":
-		sec.Mode = model.ModeCertificate
-		sec.PublicKeyOrIdentity, sec.SecretKey = t.ClientCertDER, t.ClientKeyPKCS8
-	case "nosec":
-		sec.Mode = model.ModeNoSec
-	default:
-		return nil, fmt.Errorf("bootstrap account security mode %q: want cert, psk or nosec", t.Mode)
-	}
-	if t.Usage >= 0 {
-		u := t.Usage
-		sec.CertUsage = &u
+	if err := withAccountSecurity(&sec, t); err != nil {
+		return nil, fmt.Errorf("bootstrap account: %w", err)
 	}
 	if err := m.PutSecurity(sec); err != nil {
 		return nil, fmt.Errorf("provisioning the bootstrap account /0/0: %w", err)

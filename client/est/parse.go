@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/lwm2m-conform/lwm2m-conform/lwm2m"
 
 	"github.com/plgd-dev/go-coap/v3/message"
 	"github.com/smallstep/pkcs7"
@@ -11,9 +12,9 @@ import (
 
 // Content-Formats of RFC 9148 §4.3.
 const (
-	FormatPKCS7Certs message.MediaType = 281 // application/pkcs7-mime;smime-type=certs-only
-	FormatPKCS10     message.MediaType = 286 // application/pkcs10
-	FormatPKIXCert   message.MediaType = 287 // application/pkix-cert
+	FormatPKCS7Certs = lwm2m.FormatPKCS7Certs
+	FormatPKCS10     = lwm2m.FormatPKCS10
+	FormatPKIXCert   = lwm2m.FormatPKIXCert
 )
 
 // maxBody bounds a certificate response this client reads.

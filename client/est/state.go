@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lwm2m-conform/lwm2m-conform/internal/atomicfile"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -60,7 +60,7 @@ func Save(path string, s *State) error {
 	if err != nil {
 		return err
 	}
-	return writePrivate(path, raw)
+	return atomicfile.WriteSynced(path, raw, 0o600)
 }
 
 // Load reads the state saved at path; a missing file is (nil, nil). A file
@@ -115,38 +115,4 @@ func Load(path string) (*State, error) {
 		s.Anchors = append(s.Anchors, a)
 	}
 	return s, nil
-}
-
-// writePrivate writes data to path through a 0600 temporary file in the
-// same directory, synced, then renamed over it.
-func writePrivate(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = tmp.Close()
-			_ = os.Remove(name)
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	ok = true
-	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/lwm2m-conform/lwm2m-conform/lwm2m"
 
 	"github.com/plgd-dev/go-coap/v3/message"
 	"github.com/smallstep/pkcs7"
@@ -12,11 +13,11 @@ import (
 
 // Content-Formats of RFC 9148 §4.3 (and the two of RFC 7252 used here).
 const (
-	FormatPKCS7Certs message.MediaType = 281 // application/pkcs7-mime;smime-type=certs-only
-	FormatPKCS10     message.MediaType = 286 // application/pkcs10
-	FormatPKIXCert   message.MediaType = 287 // application/pkix-cert
-	FormatLinkFormat message.MediaType = 40  // application/link-format
-	FormatOctets     message.MediaType = 42  // application/octet-stream
+	FormatPKCS7Certs                   = lwm2m.FormatPKCS7Certs
+	FormatPKCS10                       = lwm2m.FormatPKCS10
+	FormatPKIXCert                     = lwm2m.FormatPKIXCert
+	FormatLinkFormat message.MediaType = 40 // application/link-format
+	FormatOctets     message.MediaType = 42 // application/octet-stream
 )
 
 // FormatName is how the timeline names a Content-Format.

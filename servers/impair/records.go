@@ -1,7 +1,6 @@
 package impair
 
 import (
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"time"
@@ -16,28 +15,8 @@ import (
 func recordEvents(d Dir, n int, remote string, recs []dtlswire.Record, v verdict, at time.Time) []events.Event {
 	out := make([]events.Event, 0, len(recs))
 	for _, r := range recs {
-		f := map[string]string{
-			"dir":     d.String(),
-			"n":       strconv.Itoa(n),
-			"remote":  remote,
-			"type":    dtlswire.ContentTypeName(r.ContentType),
-			"version": dtlswire.VersionName(r.Version),
-			"epoch":   strconv.Itoa(int(r.Epoch)),
-			"seq":     strconv.FormatUint(r.Seq, 10),
-			"length":  strconv.Itoa(r.Length),
-		}
-		what := f["type"]
-		if r.CID != nil {
-			f["cid"] = hex.EncodeToString(r.CID)
-			what += " cid " + f["cid"]
-		}
-		if r.ContentType == dtlswire.ContentHandshake && r.Epoch == 0 {
-			if hh, _, err := dtlswire.ParseHandshakeHeader(r.Fragment); err == nil {
-				f["handshake"] = dtlswire.HandshakeTypeName(hh.Type)
-				f["message_seq"] = strconv.Itoa(int(hh.MessageSeq))
-				what += " " + f["handshake"]
-			}
-		}
+		f, what := dtlswire.Describe(r)
+		f["dir"], f["n"], f["remote"] = d.String(), strconv.Itoa(n), remote
 		if r.ContentType == dtlswire.ContentAlert && r.Epoch == 0 {
 			// A plaintext alert is the SUT's decision even when the
 			// impairment then drops it: name it.
